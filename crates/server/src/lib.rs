@@ -1,0 +1,35 @@
+//! The proxy between the console and Hostwinds, and the simulator it uses by default.
+//!
+//! The key never reaches a browser: the console posts a form without it to `/api`, the
+//! proxy validates it with `hostwinds`, adds the key, forwards it, and redacts the answer.
+
+pub mod cli;
+mod proxy;
+pub mod simulator;
+mod statics;
+pub mod upstream;
+
+pub use proxy::{app, AppState};
+
+/// Serve `app` on an already-bound listener until the process is told to stop.
+pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,44 @@
+//! The built console: files from `--dist`, index.html for any other path (deep links).
+
+use axum::http::{header, HeaderValue, Request, Response};
+use std::convert::Infallible;
+use std::path::Path;
+use tower::service_fn;
+use tower::util::BoxCloneSyncService;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+type Svc = BoxCloneSyncService<Request<axum::body::Body>, Response<axum::body::Body>, Infallible>;
+
+pub fn service(dist: &Path) -> Svc {
+    let index = dist.join("index.html");
+    let dir = ServeDir::new(dist).fallback(ServeFile::new(&index));
+    let svc = service_fn(move |req: Request<axum::body::Body>| {
+        let dir = dir.clone();
+        async move {
+            let hashed = is_hashed_asset(req.uri().path());
+            let resp = match dir.oneshot(req).await {
+                Ok(r) => r,
+                Err(e) => match e {},
+            };
+            let mut resp = resp.map(axum::body::Body::new);
+            // Trunk puts a content hash in asset names: those never change; index.html
+            // (and the deep-link fallback) must always be fetched anew.
+            let cache = if hashed && resp.status().is_success() {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            Ok::<_, Infallible>(resp)
+        }
+    });
+    BoxCloneSyncService::new(svc)
+}
+
+/// `name-<16 hex>.ext`, as Trunk writes them.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    stem.rsplit_once('-').is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}

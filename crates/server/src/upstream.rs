@@ -1,0 +1,98 @@
+//! Where `/api` calls go: the in-process simulator or a Hostwinds endpoint over HTTP.
+
+use crate::simulator::Simulator;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What came back from the upstream.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpstreamError {
+    /// No answer within the timeout: a mutation may or may not have been applied.
+    Timeout(Duration),
+    /// Could not connect: nothing was sent.
+    Connect(String),
+    /// Sent, but the answer could not be read.
+    Broken(String),
+}
+
+pub enum Upstream {
+    Sim(Arc<Simulator>),
+    Http { url: String, client: reqwest::Client, timeout: Duration },
+}
+
+impl Upstream {
+    pub fn http(url: &str, timeout: Duration) -> Result<Upstream, String> {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("hostwinds-proxy/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Upstream::Http { url: url.to_string(), client, timeout })
+    }
+
+    /// A short name for logs and /healthz: "sim", or the upstream's host.
+    pub fn describe(&self) -> String {
+        match self {
+            Upstream::Sim(_) => "sim".into(),
+            Upstream::Http { url, .. } => url.clone(),
+        }
+    }
+
+    /// Send one form (the key already in it).
+    pub async fn call(&self, form: &[(&str, String)]) -> Result<Reply, UpstreamError> {
+        match self {
+            Upstream::Sim(sim) => {
+                let pairs: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                let r = sim.handle(&pairs);
+                Ok(Reply { status: r.status, body: r.body })
+            }
+            Upstream::Http { url, client, timeout } => {
+                let resp = client
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(encode(form))
+                    .send()
+                    .await
+                    .map_err(|e| classify(&e, *timeout))?;
+                let status = resp.status().as_u16();
+                // A body cut off mid-way is still worth decoding: decode reports it.
+                let bytes = resp.bytes().await.map_err(|e| classify(&e, *timeout))?;
+                Ok(Reply { status, body: String::from_utf8_lossy(&bytes).into_owned() })
+            }
+        }
+    }
+}
+
+fn encode(form: &[(&str, String)]) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form {
+        ser.append_pair(k, v);
+    }
+    ser.finish()
+}
+
+fn classify(e: &reqwest::Error, timeout: Duration) -> UpstreamError {
+    // The error text names the URL, never the form, so it cannot hold the key.
+    if e.is_timeout() {
+        UpstreamError::Timeout(timeout)
+    } else if e.is_connect() {
+        UpstreamError::Connect(root_cause(e))
+    } else {
+        UpstreamError::Broken(root_cause(e))
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
