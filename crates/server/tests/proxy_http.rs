@@ -1,0 +1,234 @@
+//! The proxy over real HTTP on loopback: forwarding, refusals, redaction, static files.
+
+use axum::routing::post;
+use axum::Router;
+use hostwinds_proxy::simulator::{SimConfig, Simulator};
+use hostwinds_proxy::upstream::Upstream;
+use hostwinds_proxy::{app, AppState};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+const KEY: &str = "hw-test-key-5f2c";
+
+async fn spawn(router: Router) -> SocketAddr {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
+    addr
+}
+
+fn sim_state(dist: Option<PathBuf>) -> AppState {
+    let sim = Simulator::new(SimConfig::new(KEY));
+    AppState { upstream: Upstream::Sim(Arc::new(sim)), api_key: KEY.into(), dist }
+}
+
+async fn proxy_to_url(url: String, key: &str, timeout: Duration) -> String {
+    let state = AppState { upstream: Upstream::http(&url, timeout).unwrap(), api_key: key.into(), dist: None };
+    format!("http://{}", spawn(app(state)).await)
+}
+
+struct Answer {
+    status: u16,
+    upstream_status: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    fn outcome(&self) -> hostwinds::Outcome {
+        hostwinds::decode(self.status, &self.body)
+    }
+}
+
+async fn post_form(base: &str, body: impl Into<String>) -> Answer {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.into())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let upstream_status = r.headers().get("x-upstream-status").map(|v| v.to_str().unwrap().to_string());
+    Answer { status, upstream_status, body: r.text().await.unwrap() }
+}
+
+async fn sim_proxy() -> String {
+    format!("http://{}", spawn(app(sim_state(None))).await)
+}
+
+#[tokio::test]
+async fn healthz_answers_without_calling_upstream() {
+    let base = proxy_to_url("http://127.0.0.1:9/cloud/api.php".into(), KEY, Duration::from_secs(1)).await;
+    let r = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("\"ok\""));
+}
+
+#[tokio::test]
+async fn listing_servers_strips_root_password_and_configkey() {
+    let base = sim_proxy().await;
+    let a = post_form(&base, "action=get_instances").await;
+    assert_eq!(a.status, 200);
+    let o = a.outcome();
+    assert!(o.ok);
+    assert_eq!(hostwinds::Instance::list(o.data.as_ref().unwrap()).len(), 5);
+    for secret in ["password", "configkey", "Root-Pass", "cfgkey-", KEY] {
+        assert!(!a.body.contains(secret), "{secret} leaked");
+    }
+}
+
+#[tokio::test]
+async fn forwards_over_http_with_the_key_and_ignores_one_sent_by_the_browser() {
+    let sim = Arc::new(Simulator::new(SimConfig::new(KEY)));
+    let sim_addr = spawn(hostwinds_proxy::simulator::router(sim.clone())).await;
+    let base = proxy_to_url(format!("http://{sim_addr}/cloud/api.php"), KEY, Duration::from_secs(5)).await;
+    let a = post_form(&base, "action=get_instance&serviceid=20001&API=attacker-key").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.outcome().ok);
+    assert!(!a.body.contains(KEY) && !a.body.contains("password"));
+    let a = post_form(&base, "action=create_ip_cleanup_fee&serviceid=20002").await;
+    assert!(a.outcome().ok);
+    assert_eq!(a.outcome().message, "A valid serviceid is required.");
+    assert_eq!(sim.invoices().len(), 1);
+}
+
+#[tokio::test]
+async fn a_key_hostwinds_refuses_comes_back_as_not_authorized_never_as_401() {
+    let sim = Arc::new(Simulator::new(SimConfig::new("the-real-key")));
+    let sim_addr = spawn(hostwinds_proxy::simulator::router(sim)).await;
+    let base = proxy_to_url(format!("http://{sim_addr}/cloud/api.php"), "an-old-key", Duration::from_secs(5)).await;
+    let a = post_form(&base, "action=get_instances").await;
+    assert_eq!(a.status, 502);
+    assert_eq!(a.upstream_status.as_deref(), Some("401"));
+    assert_eq!(a.outcome().message, "Not Authorized!");
+}
+
+#[tokio::test]
+async fn requests_that_do_not_validate_are_refused_with_400_and_a_message() {
+    let base = sim_proxy().await;
+    for (body, needle) in [
+        ("", "no action"),
+        ("action=drop_everything", "Unknown action"),
+        ("action=get_instance", "service ID"),
+        ("action=get_instance&serviceid=12x", "digits"),
+        ("action=set_rdns&serviceid=20001&ip=192.0.2.11&rdns=mail_1.example.com", "underscore"),
+        ("action=delete_ip&serviceid=20001&ip=999.1.1.1", "not an IP address"),
+        ("action=get_instance&serviceid=1&serviceid=2", "more than once"),
+    ] {
+        let a = post_form(&base, body).await;
+        assert_eq!(a.status, 400, "{body}");
+        let o = a.outcome();
+        assert!(!o.ok);
+        assert!(o.message.contains(needle), "{body}: {}", o.message);
+    }
+}
+
+#[tokio::test]
+async fn oversized_and_non_form_bodies_are_refused() {
+    let base = sim_proxy().await;
+    let a = post_form(&base, format!("action=get_instances&pad={}", "x".repeat(20_000))).await;
+    assert_eq!(a.status, 413);
+    assert!(a.outcome().message.contains("larger than"));
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api"))
+        .header("content-type", "application/json")
+        .body(r#"{"action":"get_instances"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    assert!(hostwinds::decode(415, &r.text().await.unwrap()).message.contains("form-encoded"));
+}
+
+#[tokio::test]
+async fn an_unreachable_upstream_is_a_clear_502() {
+    // Bind then drop, so nothing listens on the port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = proxy_to_url(format!("http://127.0.0.1:{port}/cloud/api.php"), KEY, Duration::from_secs(2)).await;
+    let a = post_form(&base, "action=get_instances").await;
+    assert_eq!(a.status, 502);
+    assert!(a.outcome().message.contains("could not connect"), "{}", a.outcome().message);
+}
+
+#[tokio::test]
+async fn a_silent_upstream_times_out_with_504_and_says_a_mutation_may_have_happened() {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            if let Ok((s, _)) = l.accept().await {
+                held.push(s); // accept and never answer
+            }
+        }
+    });
+    let base = proxy_to_url(format!("http://{addr}/cloud/api.php"), KEY, Duration::from_secs(1)).await;
+    let a = post_form(&base, "action=delete_ip&serviceid=20001&ip=192.0.2.11").await;
+    assert_eq!(a.status, 504);
+    let o = a.outcome();
+    assert!(o.message.contains("did not answer within 1 s"));
+    assert!(o.message.contains("may or may not have been applied"));
+    assert_eq!(o.action.as_deref(), Some("Delete IP"));
+}
+
+#[tokio::test]
+async fn upstream_html_errors_pass_as_502_and_echoed_keys_are_scrubbed() {
+    let fake = Router::new()
+        .route(
+            "/html",
+            post(|| async { (axum::http::StatusCode::SERVICE_UNAVAILABLE, "<html><title>503 Service Unavailable</title></html>") }),
+        )
+        .route("/echo", post(|body: String| async move { format!(r#"[{{"result":"error","message":"got {body}"}}]"#) }));
+    let addr = spawn(fake).await;
+    let base = proxy_to_url(format!("http://{addr}/html"), KEY, Duration::from_secs(2)).await;
+    let a = post_form(&base, "action=get_instances").await;
+    assert_eq!(a.status, 502);
+    assert_eq!(a.upstream_status.as_deref(), Some("503"));
+    assert!(a.outcome().message.contains("503 Service Unavailable"));
+    let base = proxy_to_url(format!("http://{addr}/echo"), KEY, Duration::from_secs(2)).await;
+    let a = post_form(&base, "action=get_instances").await;
+    assert!(!a.body.contains(KEY), "{}", a.body);
+    assert!(a.body.contains("[redacted]"));
+}
+
+#[tokio::test]
+async fn the_console_is_served_with_deep_links_wasm_mime_and_compression() {
+    let dist = std::env::temp_dir().join(format!("hw-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), format!("<!doctype html><title>Console</title>{}", " ".repeat(2000))).unwrap();
+    std::fs::write(dist.join("console-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).unwrap();
+    let base = format!("http://{}", spawn(app(sim_state(Some(dist.clone())))).await);
+    let client = reqwest::Client::new();
+    let r = client.get(format!("{base}/servers/20001")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert!(r.text().await.unwrap().contains("<title>Console</title>"));
+    let r = client
+        .get(format!("{base}/console-0123456789abcdef_bg.wasm"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    // The API still answers next to the files.
+    assert!(post_form(&base, "action=get_firewall_profiles").await.outcome().ok);
+    let _ = std::fs::remove_dir_all(dist);
+}
+
+#[test]
+fn a_url_upstream_without_a_key_says_what_to_set() {
+    use clap::Parser;
+    std::env::remove_var("HOSTWINDS_API_KEY");
+    let cli = hostwinds_proxy::cli::Cli::parse_from(["hostwinds-proxy", "serve", "--upstream", "https://clients.hostwinds.com/cloud/api.php"]);
+    let hostwinds_proxy::cli::Command::Serve(args) = cli.command else { panic!() };
+    let err = hostwinds_proxy::cli::serve_state(&args).err().expect("must refuse");
+    assert!(err.contains("HOSTWINDS_API_KEY") && err.contains("--api-key-file"), "{err}");
+    let cli = hostwinds_proxy::cli::Cli::parse_from(["hostwinds-proxy", "serve", "--upstream", "ftp://x"]);
+    let hostwinds_proxy::cli::Command::Serve(args) = cli.command else { panic!() };
+    assert!(hostwinds_proxy::cli::serve_state(&args).err().unwrap().contains("--upstream"));
+}
