@@ -1,1 +1,169 @@
-fn main(){}
+//! `cargo xtask serve` and `cargo xtask test`: the two commands a new machine needs.
+//! Each installs what is missing (wasm target, Trunk, the wasm-bindgen-cli matching
+//! Cargo.lock, wasm-opt and Playwright from npm, Debian's chromium), never downloading a
+//! binary from outside the package registries, and skips what is already there.
+
+mod tools;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&root, &args[1..]),
+        Some("test") => test(&root, &args[1..]),
+        Some("build") => tools::ensure_console_tools(&root).and_then(|_| build_console(&root)),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  serve [proxy flags]   build the console and run it with the simulator on http://127.0.0.1:8080\n  test                  every native test, a console build, then the browser tests\n  build                 build the console into dist/"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn build_console(root: &Path) -> Result<ExitCode, String> {
+    eprintln!("xtask: building the console (trunk build --release --offline)");
+    run(Command::new("trunk")
+        .args(["build", "--release", "--offline"])
+        .current_dir(root)
+        .env("PATH", tools::tool_path(root)))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(root: &Path, extra: &[String]) -> Result<ExitCode, String> {
+    tools::ensure_console_tools(root)?;
+    build_console(root)?;
+    eprintln!("xtask: starting the proxy with the simulator; open http://127.0.0.1:8080 (Ctrl-C stops it)");
+    let mut cmd = Command::new("cargo");
+    cmd.args(["run", "--quiet", "-p", "hostwinds-proxy", "--", "serve", "--dist"])
+        .arg(root.join("dist"))
+        .args(extra)
+        .current_dir(root);
+    run(&mut cmd)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Totals across the native and the browser tests.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+fn test(root: &Path, _extra: &[String]) -> Result<ExitCode, String> {
+    let mut tally = Tally::default();
+    let mut ok = true;
+
+    eprintln!("xtask: native tests (cargo test --workspace)");
+    let native_ok = stream(
+        Command::new("cargo").args(["test", "--workspace", "--color", "never"]).current_dir(root),
+        |line, t| {
+            // "test result: ok. 43 passed; 0 failed; ..."
+            if let Some(rest) = line.trim().strip_prefix("test result: ") {
+                t.passed += number_before(rest, " passed");
+                t.failed += number_before(rest, " failed");
+            }
+        },
+        &mut tally,
+    )?;
+    ok &= native_ok;
+    if !native_ok && tally.failed == 0 {
+        // It did not even build: count that as a failure so the summary says so.
+        tally.failed += 1;
+    }
+
+    tools::ensure_console_tools(root)?;
+    tools::ensure_browser_tools(root)?;
+    build_console(root)?;
+    run(Command::new("cargo").args(["build", "--quiet", "-p", "hostwinds-proxy"]).current_dir(root))?;
+
+    eprintln!("xtask: browser tests (node --test tests/e2e, Playwright in {})", tools::CHROMIUM);
+    let target_dir = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let e2e_ok = stream(
+        Command::new("node")
+            .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
+            .arg("tests/e2e/")
+            .current_dir(root)
+            .env("PROXY_BIN", target_dir.join("debug").join("hostwinds-proxy"))
+            .env("DIST", root.join("dist"))
+            .env("CHROMIUM", tools::CHROMIUM),
+        |line, t| {
+            // TAP summary lines: "# pass 5", "# fail 0".
+            if let Some(n) = line.strip_prefix("# pass ") {
+                t.passed += n.trim().parse::<u64>().unwrap_or(0);
+            } else if let Some(n) = line.strip_prefix("# fail ") {
+                t.failed += n.trim().parse::<u64>().unwrap_or(0);
+            }
+        },
+        &mut tally,
+    )?;
+    ok &= e2e_ok;
+    if !e2e_ok && tally.failed == 0 {
+        tally.failed += 1;
+    }
+
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(if ok && tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn number_before(s: &str, marker: &str) -> u64 {
+    s.find(marker)
+        .and_then(|i| s[..i].rsplit(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Run a command, echoing its output, and feed each stdout line to `on_line`.
+fn stream(cmd: &mut Command, on_line: impl Fn(&str, &mut Tally), tally: &mut Tally) -> Result<bool, String> {
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            on_line(&line, tally);
+        }
+    }
+    let status = child.wait().map_err(|e| format!("{shown}: {e}"))?;
+    Ok(status.success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_before;
+
+    #[test]
+    fn reads_cargo_test_summaries() {
+        let s = "ok. 43 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.26s";
+        assert_eq!(number_before(s, " passed"), 43);
+        assert_eq!(number_before(s, " failed"), 2);
+        assert_eq!(number_before("nothing", " passed"), 0);
+    }
+}

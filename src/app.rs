@@ -1,0 +1,37 @@
+//! The router and the shell around every screen.
+
+use crate::pages::{ips::IpsPage, not_found::NotFound, servers::ServersPage, settings::SettingsPage};
+use crate::settings::Settings;
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(Settings::load());
+    view! {
+        <Router>
+            <a class="skip" href="#main">"Skip to content"</a>
+            <header class="top">
+                <span class="brand">"Hostwinds networking"</span>
+                <nav aria-label="Main">
+                    <A href="/servers">"Servers"</A>
+                    <A href="/settings">"Settings"</A>
+                </nav>
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
+                    <Route path=path!("/servers") view=ServersPage/>
+                    <Route path=path!("/servers/:serviceid") view=IpsPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Set the document title for the screen being shown.
+pub fn set_title(page: &str) {
+    document().set_title(&format!("{page} \u{b7} Hostwinds networking console"));
+}

@@ -1,0 +1,6 @@
+//! One screen per file.
+
+pub mod ips;
+pub mod not_found;
+pub mod servers;
+pub mod settings;

@@ -1,0 +1,111 @@
+//! The servers of the account (get_instances); a row opens that server's IPs.
+
+use crate::api;
+use crate::app::set_title;
+use crate::components::message::{ErrorMessage, Loading};
+use crate::components::status::StatusBadge;
+use crate::rows::{server_rows, ServerRow};
+use crate::settings::use_settings;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{query_signal_with_options, use_navigate};
+use leptos_router::NavigateOptions;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn ServersPage() -> impl IntoView {
+    set_title("Servers");
+    let settings = use_settings();
+    let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
+    // The filter lives in the URL so a support ticket can link to what was seen.
+    let (query, set_query) = query_signal_with_options::<String>(
+        "q",
+        NavigateOptions { replace: true, scroll: false, ..Default::default() },
+    );
+
+    view! {
+        <h1>"Servers"</h1>
+        <div class="toolbar">
+            <label for="server-filter">"Filter"</label>
+            <input
+                id="server-filter"
+                type="search"
+                placeholder="Hostname, IP or service ID"
+                autocomplete="off"
+                prop:value=move || query.get().unwrap_or_default()
+                on:input:target=move |ev| {
+                    let v = ev.target().value();
+                    set_query.set((!v.is_empty()).then_some(v));
+                }
+            />
+            <button type="button" on:click=move |_| servers.refetch()>"Refresh"</button>
+        </div>
+        <Transition fallback=|| view! { <Loading label="Loading servers\u{2026}"/> }>
+            {move || servers.get().map(|r| match r {
+                Ok(list) => {
+                    let rows = server_rows(&list, &query.get().unwrap_or_default());
+                    let total = list.len();
+                    view! { <ServersTable rows total/> }.into_any()
+                }
+                Err(e) => view! {
+                    <ErrorMessage message=e.message on_retry=Callback::new(move |_| servers.refetch())/>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ServersTable(rows: Vec<ServerRow>, total: usize) -> impl IntoView {
+    if total == 0 {
+        return view! { <p class="empty">"This account has no servers."</p> }.into_any();
+    }
+    if rows.is_empty() {
+        return view! { <p class="empty">"No server matches the filter."</p> }.into_any();
+    }
+    let navigate = use_navigate();
+    let shown = rows.len();
+    view! {
+        <table class="data servers">
+            <caption>{format!("{shown} of {total} servers")}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Service ID"</th>
+                    <th scope="col">"Hostname"</th>
+                    <th scope="col">"Main IP"</th>
+                    <th scope="col">"Location"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let href = format!("/servers/{}", r.serviceid);
+                    let nav = navigate.clone();
+                    let target = href.clone();
+                    // The whole row opens the server; the link inside stays the keyboard
+                    // and middle-click way in, so clicks on it are left to it.
+                    let open = move |ev: web_sys::MouseEvent| {
+                        let on_link = ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .and_then(|el| el.closest("a").ok().flatten())
+                            .is_some();
+                        if !on_link {
+                            nav(&target, Default::default());
+                        }
+                    };
+                    view! {
+                        <tr class="clickable" on:click=open>
+                            <td class="num">{r.serviceid.to_string()}</td>
+                            <td><A href=href>{r.name}</A></td>
+                            <td class="mono">{r.main_ip}</td>
+                            <td>{r.location}</td>
+                            <td><StatusBadge status=r.status busy=r.busy/></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,101 @@
+//! Preferences kept in this browser: the proxy endpoint, with a default of same-origin `/api`.
+
+use leptos::prelude::*;
+
+pub const DEFAULT_ENDPOINT: &str = "/api";
+const ENDPOINT_KEY: &str = "hostwinds.endpoint";
+
+/// App-wide settings, provided once at the top as context.
+#[derive(Clone, Copy)]
+pub struct Settings {
+    /// The proxy endpoint every call goes to.
+    pub endpoint: RwSignal<String>,
+}
+
+impl Settings {
+    /// Read the saved settings, falling back to defaults for anything missing or invalid.
+    pub fn load() -> Self {
+        let saved = storage()
+            .and_then(|s| s.get_item(ENDPOINT_KEY).ok().flatten())
+            .and_then(|v| parse_endpoint(&v).ok())
+            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
+        Settings { endpoint: RwSignal::new(saved) }
+    }
+
+    /// Keep a validated endpoint, in memory and in localStorage.
+    pub fn save_endpoint(&self, endpoint: String) -> Result<(), String> {
+        if let Some(s) = storage() {
+            let r = if endpoint == DEFAULT_ENDPOINT {
+                s.remove_item(ENDPOINT_KEY)
+            } else {
+                s.set_item(ENDPOINT_KEY, &endpoint)
+            };
+            r.map_err(|_| "The browser refused to store the setting (storage full or disabled).".to_string())?;
+        }
+        self.endpoint.set(endpoint);
+        Ok(())
+    }
+}
+
+pub fn use_settings() -> Settings {
+    expect_context::<Settings>()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// A proxy endpoint: a same-origin path (`/api`) or an absolute http(s) URL.
+pub fn parse_endpoint(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    let help = "Enter a path on this site such as /api, or a full URL such as https://console.example.com/api.";
+    if s.is_empty() {
+        return Err(format!("The endpoint is empty. {help}"));
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("The endpoint cannot contain spaces. {help}"));
+    }
+    if let Some(rest) = s.strip_prefix('/') {
+        if rest.starts_with('/') {
+            return Err(format!("A path cannot start with //. {help}"));
+        }
+        return Ok(s.to_string());
+    }
+    let lower = s.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(|| format!("\u{201c}{s}\u{201d} is neither a path nor an http(s) URL. {help}"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_only = host.rsplit('@').next().unwrap_or(host);
+    if host_only.is_empty() || host_only.starts_with(':') {
+        return Err(format!("The URL has no host name. {help}"));
+    }
+    if host.contains('@') {
+        return Err("Do not put a user name or password in the endpoint URL.".to_string());
+    }
+    Ok(s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_endpoint;
+
+    #[test]
+    fn endpoints_are_paths_or_http_urls() {
+        assert_eq!(parse_endpoint(" /api ").unwrap(), "/api");
+        assert!(parse_endpoint("https://console.example.com/api").is_ok());
+        assert!(parse_endpoint("http://127.0.0.1:8080/api").is_ok());
+    }
+
+    #[test]
+    fn bad_endpoints_say_why() {
+        assert!(parse_endpoint("").unwrap_err().contains("empty"));
+        assert!(parse_endpoint("api").unwrap_err().contains("neither"));
+        assert!(parse_endpoint("ftp://x/api").is_err());
+        assert!(parse_endpoint("//evil.example/api").is_err());
+        assert!(parse_endpoint("https:///api").unwrap_err().contains("host"));
+        assert!(parse_endpoint("/a pi").unwrap_err().contains("spaces"));
+        assert!(parse_endpoint("https://user:pw@x.example/api").unwrap_err().contains("password"));
+    }
+}

@@ -1,0 +1,129 @@
+// The foundation end to end: browser -> console -> proxy -> simulator.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startProxy, launchBrowser, newPage, tableRows } = require('./harness');
+
+let proxy;
+let browser;
+
+before(async () => {
+  proxy = await startProxy();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
+
+async function open(path) {
+  const page = await newPage(browser);
+  await page.goto(proxy.base + path);
+  return page;
+}
+
+test('the servers list shows the seeded servers', async () => {
+  const page = await open('/');
+  await page.waitForURL(/\/servers$/);
+  await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
+  const rows = await tableRows(page, 'table.servers');
+  assert.equal(rows.length, 5);
+  const mx1 = rows.find((r) => r[1] === 'mx1.mail.example.com');
+  assert.deepEqual(mx1, ['20001', 'mx1.mail.example.com', '192.0.2.10', '1', 'ACTIVE']);
+  assert.equal(await page.title(), 'Servers · Hostwinds networking console');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the filter narrows the servers and lives in the URL', async () => {
+  const page = await open('/servers');
+  await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
+  await page.getByLabel('Filter').fill('203.0.113.41');
+  await page.waitForURL(/q=203\.0\.113\.41/);
+  const rows = await tableRows(page, 'table.servers');
+  assert.deepEqual(rows.map((r) => r[1]), ['relay.example.org']);
+  await page.getByLabel('Filter').fill('no-such-server');
+  await page.getByText('No server matches the filter.').waitFor();
+});
+
+test('opening a server shows its IPs with the main IP marked', async () => {
+  const page = await open('/servers');
+  // A click anywhere on the row opens the server.
+  await page.getByRole('row', { name: /mx1\.mail\.example\.com/ }).getByText('ACTIVE').click();
+  await page.waitForURL(/\/servers\/20001$/);
+  await page.getByRole('heading', { level: 1, name: 'mx1.mail.example.com' }).waitFor();
+  await page.locator('table.ips tbody tr').first().waitFor();
+  const rows = await tableRows(page, 'table.ips');
+  assert.equal(rows.length, 10);
+  assert.deepEqual(rows[0], ['192.0.2.10', 'Main', 'IPv4', 'mx1.mail.example.com']);
+  assert.deepEqual(rows[1], ['192.0.2.11', 'Secondary', 'IPv4', 'mta1.mail.example.com']);
+  assert.equal(rows.filter((r) => r[1] === 'Main').length, 1);
+  assert.deepEqual(rows[7], ['192.0.2.17', 'Secondary', 'IPv4', 'not known']);
+  assert.deepEqual(rows[8].slice(0, 3), ['2001:db8:100::10', 'Secondary', 'IPv6']);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the location filter asks Hostwinds for one location', async () => {
+  const page = await open('/servers/20001');
+  await page.locator('table.ips tbody tr').first().waitFor();
+  await page.getByLabel('Location').selectOption({ label: 'Location 2' });
+  await page.getByText('This server has no IPs in location 2.').waitFor();
+  assert.match(page.url(), /location=2/);
+  await page.getByLabel('Location').selectOption({ label: 'Location 1' });
+  await page.locator('table.ips tbody tr').first().waitFor();
+  assert.equal((await tableRows(page, 'table.ips')).length, 10);
+  await page.getByLabel('Location').selectOption({ label: 'All locations' });
+  await page.waitForURL((u) => !u.search.includes('location'));
+});
+
+test('a deep link opens a server directly, and bad links say what is wrong', async () => {
+  const page = await open('/servers/20004?location=2');
+  await page.getByRole('heading', { level: 1, name: 'relay.example.org' }).waitFor();
+  await page.locator('table.ips tbody tr').first().waitFor();
+  assert.equal((await tableRows(page, 'table.ips')).length, 4);
+  assert.equal(await page.getByLabel('Location').inputValue(), '2');
+
+  await page.goto(proxy.base + '/servers/99999');
+  const alert = page.getByRole('alert').filter({ hasText: 'A valid serviceid is required.' }).first();
+  await alert.waitFor();
+
+  await page.goto(proxy.base + '/servers/abc');
+  await page.getByRole('alert').filter({ hasText: 'is not a service ID' }).first().waitFor();
+
+  await page.goto(proxy.base + '/no/such/screen');
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('a wrong endpoint in settings gives a clear error and the right one recovers', async () => {
+  const page = await open('/settings');
+  const field = page.getByLabel('Proxy endpoint');
+  assert.equal(await field.inputValue(), '/api');
+
+  // Not a URL: an error next to the field, nothing saved.
+  await field.fill('api');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#endpoint-error').getByText('neither a path nor an http(s) URL').waitFor();
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+
+  await field.fill('/nope');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved. Calls now go to /nope.').waitFor();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByRole('alert').filter({ hasText: "is not the console's proxy" }).waitFor();
+
+  await page.getByRole('link', { name: 'Servers' }).click();
+  await page.getByRole('alert').filter({ hasText: 'The endpoint /nope answered HTTP 405' }).waitFor();
+
+  // The setting survives a reload (localStorage).
+  await page.goto(proxy.base + '/settings');
+  assert.equal(await page.getByLabel('Proxy endpoint').inputValue(), '/nope');
+
+  await page.getByLabel('Proxy endpoint').fill('/api');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connected to /api: the proxy answered and Hostwinds listed 5 servers.').waitFor();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('link', { name: 'Servers' }).click();
+  await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});

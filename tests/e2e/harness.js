@@ -1,0 +1,67 @@
+// Shared by the browser specs: start a proxy + in-process simulator on a free loopback port
+// (fresh state per spec file), and Debian's chromium driven by playwright-core.
+'use strict';
+const { spawn } = require('node:child_process');
+const { chromium } = require('playwright-core');
+
+const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the browser tests through \`cargo xtask test\``);
+  return v;
+}
+
+/** Start `hostwinds-proxy serve` with the simulator; resolves to { base, stop, log }. */
+function startProxy(extraArgs = []) {
+  const args = ['serve', '--listen', '127.0.0.1:0', '--dist', need('DIST'), '--upstream', 'sim',
+    '--sim-task-secs', '1', ...extraArgs];
+  const child = spawn(need('PROXY_BIN'), args, {
+    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`proxy did not start:\n${log}`)), 15000);
+    const onData = (chunk) => {
+      log += chunk.toString();
+      const m = log.replace(/\x1b\[[0-9;]*m/g, '').match(/console and proxy on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          base: m[1],
+          log: () => log,
+          stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`proxy exited (${code}):\n${log}`)); });
+  });
+}
+
+async function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** A fresh page (own localStorage) that fails the test on any uncaught page error. */
+async function newPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e));
+  page.on('console', (m) => { if (m.type() === 'error' && /panicked/.test(m.text())) page.errors.push(new Error(m.text())); });
+  return page;
+}
+
+/** Rows of the table with the given caption start, as arrays of cell texts. */
+async function tableRows(page, selector) {
+  return page.locator(`${selector} tbody tr`).evaluateAll((rows) =>
+    rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent.trim())));
+}
+
+module.exports = { startProxy, launchBrowser, newPage, tableRows };

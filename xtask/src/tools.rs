@@ -1,0 +1,108 @@
+//! Installing the build and test tools, once: each is skipped when the right version is
+//! already on PATH. Everything comes from crates.io, npm or Debian's packages.
+
+use crate::run;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+const TRUNK_VERSION: &str = "0.21.14";
+
+/// PATH with the project's npm tools (wasm-opt) and cargo's bin directory first.
+pub fn tool_path(root: &Path) -> String {
+    let mut dirs: Vec<PathBuf> = vec![root.join("node_modules").join(".bin"), cargo_bin()];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// The first line a tool prints for `--version`, or None when it is not there.
+fn version_of(root: &Path, tool: &str) -> Option<String> {
+    let out = Command::new(tool).arg("--version").env("PATH", tool_path(root)).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").trim().to_string())
+}
+
+/// The version of a package in Cargo.lock.
+fn locked_version(root: &Path, package: &str) -> Result<String, String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock.find(&needle).ok_or_else(|| format!("{package} is not in Cargo.lock"))? + needle.len();
+    let end = lock[start..].find('"').ok_or("Cargo.lock is malformed")? + start;
+    Ok(lock[start..end].to_string())
+}
+
+/// `cargo install` with the crate's own lock file first; the registry here is a snapshot
+/// where a locked version can be missing, so fall back to a fresh resolution.
+fn cargo_install(krate: &str, version: &str) -> Result<(), String> {
+    eprintln!("xtask: installing {krate} {version} from crates.io (once; this takes minutes)");
+    let locked = run(Command::new("cargo").args(["install", krate, "--version", &format!("={version}"), "--locked"]));
+    if locked.is_ok() {
+        return Ok(());
+    }
+    run(Command::new("cargo").args(["install", krate, "--version", &format!("={version}")]))
+}
+
+pub fn ensure_console_tools(root: &Path) -> Result<(), String> {
+    let targets = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    let has_wasm = targets
+        .as_ref()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if !has_wasm {
+        eprintln!("xtask: adding the wasm32-unknown-unknown target");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    if !version_of(root, "trunk").is_some_and(|v| v.contains("0.21.")) {
+        cargo_install("trunk", TRUNK_VERSION)?;
+    }
+
+    // wasm-bindgen-cli must be exactly the wasm-bindgen of Cargo.lock.
+    let wb = locked_version(root, "wasm-bindgen")?;
+    if !version_of(root, "wasm-bindgen").is_some_and(|v| v.split_whitespace().last() == Some(wb.as_str())) {
+        cargo_install("wasm-bindgen-cli", &wb)?;
+    }
+
+    ensure_npm(root)
+}
+
+fn ensure_npm(root: &Path) -> Result<(), String> {
+    let bin = root.join("node_modules").join(".bin");
+    let have = bin.join("wasm-opt").exists() && root.join("node_modules").join("playwright-core").exists();
+    if !have {
+        eprintln!("xtask: installing npm packages from package-lock.json (wasm-opt, playwright-core)");
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root))?;
+    }
+    Ok(())
+}
+
+pub fn ensure_browser_tools(root: &Path) -> Result<(), String> {
+    ensure_npm(root)?;
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian's chromium");
+    let apt = |args: &[&str]| {
+        let mut c = Command::new("apt-get");
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut c)
+    };
+    if apt(&["install", "-y", "--no-install-recommends", "chromium"]).is_err() {
+        apt(&["update"])?;
+        apt(&["install", "-y", "--no-install-recommends", "chromium"])?;
+    }
+    if Path::new(CHROMIUM).exists() {
+        Ok(())
+    } else {
+        Err(format!("chromium was installed but {CHROMIUM} is missing"))
+    }
+}
