@@ -1,7 +1,7 @@
 //! The one place that talks to the network: every call is a form POST to the proxy endpoint.
 
 use gloo_net::http::Request;
-use hostwinds::{decode, Action, Instance, IpEntry, LocationId, Outcome, ServiceId};
+use hostwinds::{decode, Action, FirewallProfile, Instance, IpEntry, LocationId, Outcome, ServiceId, SmtpFilter};
 use std::fmt;
 
 /// A call that produced no usable answer: nothing reached the proxy, or what answered is not
@@ -90,6 +90,26 @@ pub async fn server_ips(
     location_id: Option<LocationId>,
 ) -> Result<Vec<IpEntry>, ApiError> {
     Ok(IpEntry::list(&read(&endpoint, Action::GetInstanceIps { serviceid, location_id }).await?))
+}
+
+/// The server's firewall profile, typed, and as Hostwinds sent it (for backups).
+pub async fn firewall_profile(
+    endpoint: String,
+    serviceid: ServiceId,
+) -> Result<(FirewallProfile, serde_json::Value), ApiError> {
+    let data = read(&endpoint, Action::GetInstanceFirewallProfile { serviceid }).await?;
+    let p = FirewallProfile::from_value(&data).ok_or_else(|| ApiError {
+        message: "Hostwinds sent a firewall profile in a shape the console cannot read.".into(),
+    })?;
+    Ok((p, data))
+}
+
+pub async fn firewall_profiles(endpoint: String) -> Result<Vec<FirewallProfile>, ApiError> {
+    Ok(FirewallProfile::list(&read(&endpoint, Action::GetFirewallProfiles).await?))
+}
+
+pub async fn smtp_filters(endpoint: String, serviceid: Option<ServiceId>) -> Result<Vec<SmtpFilter>, ApiError> {
+    Ok(SmtpFilter::list(&read(&endpoint, Action::GetSmtpFilters { serviceid }).await?))
 }
 
 #[cfg(test)]

@@ -1,6 +1,12 @@
-//! The router and the shell around every screen.
+//! The router, the app-wide services, and the shell around every screen.
 
-use crate::pages::{ips::IpsPage, not_found::NotFound, servers::ServersPage, settings::SettingsPage};
+use crate::components::toast::{Toaster, Toasts};
+use crate::history::History;
+use crate::pages::{
+    activity::ActivityPage, firewall::FirewallPage, ips::IpsPage, not_found::NotFound, servers::ServersPage,
+    settings::SettingsPage, smtp::{AccountSmtpPage, ServerSmtpPage},
+};
+use crate::rdns_memory::RdnsMemory;
 use crate::settings::Settings;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
@@ -9,6 +15,10 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Settings::load());
+    provide_context(History::load());
+    provide_context(RdnsMemory::load());
+    provide_context(Toaster::new());
+    crate::poll::provide_page_visibility();
     view! {
         <Router>
             <a class="skip" href="#main">"Skip to content"</a>
@@ -16,6 +26,8 @@ pub fn App() -> impl IntoView {
                 <span class="brand">"Hostwinds networking"</span>
                 <nav aria-label="Main">
                     <A href="/servers">"Servers"</A>
+                    <A href="/smtp">"SMTP filters"</A>
+                    <A href="/activity">"Activity"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
             </header>
@@ -24,9 +36,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
                     <Route path=path!("/servers") view=ServersPage/>
                     <Route path=path!("/servers/:serviceid") view=IpsPage/>
+                    <Route path=path!("/servers/:serviceid/firewall") view=FirewallPage/>
+                    <Route path=path!("/servers/:serviceid/smtp") view=ServerSmtpPage/>
+                    <Route path=path!("/smtp") view=AccountSmtpPage/>
+                    <Route path=path!("/activity") view=ActivityPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>
+            <Toasts/>
         </Router>
     }
 }

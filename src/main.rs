@@ -1,9 +1,15 @@
 //! The Hostwinds networking console: a client-side Leptos app, compiled to wasm by Trunk.
 
+mod actions;
 mod api;
 mod app;
 mod components;
+mod download;
+mod firewall_diff;
+mod history;
 mod pages;
+mod poll;
+mod rdns_memory;
 mod rows;
 mod settings;
 

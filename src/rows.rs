@@ -1,6 +1,7 @@
 //! Display rows built from API answers: plain functions, tested natively without a DOM.
 
 use hostwinds::{Instance, Ip, IpEntry, ServiceId};
+use std::collections::HashMap;
 
 /// One line of the servers table.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +48,22 @@ pub fn locations(list: &[Instance]) -> Vec<String> {
     v
 }
 
+/// Where an rDNS name shown in the table comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RdnsSource {
+    /// The IP item Hostwinds sent carried it.
+    Hostwinds,
+    /// Hostwinds did not say; this is the last name set through this console.
+    SetHere,
+}
+
 /// One line of a server's IP table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpRow {
     pub ip: Ip,
     pub is_main: bool,
     pub rdns: Option<String>,
+    pub rdns_source: Option<RdnsSource>,
 }
 
 impl IpRow {
@@ -67,13 +78,108 @@ impl IpRow {
 
 /// Rows for a server's IPs: which one is main comes from get_instance's `main_ip`, never from
 /// the list. Main first, then IPv4 in numeric order, then IPv6.
-pub fn ip_rows(main_ip: Option<Ip>, entries: &[IpEntry]) -> Vec<IpRow> {
+/// `known` holds names set through this console (by IP), shown only where Hostwinds sent none.
+pub fn ip_rows(main_ip: Option<Ip>, entries: &[IpEntry], known: &HashMap<String, String>) -> Vec<IpRow> {
     let mut rows: Vec<IpRow> = entries
         .iter()
-        .map(|e| IpRow { ip: e.ip, is_main: Some(e.ip) == main_ip, rdns: e.rdns.clone() })
+        .map(|e| {
+            let (rdns, rdns_source) = match (&e.rdns, known.get(&e.ip.to_string())) {
+                (Some(n), _) => (Some(n.clone()), Some(RdnsSource::Hostwinds)),
+                (None, Some(n)) => (Some(n.clone()), Some(RdnsSource::SetHere)),
+                (None, None) => (None, None),
+            };
+            IpRow { ip: e.ip, is_main: Some(e.ip) == main_ip, rdns, rdns_source }
+        })
         .collect();
     rows.sort_by_key(|r| (!r.is_main, r.ip.is_v6(), r.ip));
     rows
+}
+
+/// The IP table's sortable columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpSort {
+    /// Main first, then IPv4 and IPv6 in numeric order.
+    Role,
+    Ip,
+    Rdns,
+}
+
+impl IpSort {
+    pub fn parse(s: &str) -> IpSort {
+        match s {
+            "ip" => IpSort::Ip,
+            "rdns" => IpSort::Rdns,
+            _ => IpSort::Role,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            IpSort::Role => "role",
+            IpSort::Ip => "ip",
+            IpSort::Rdns => "rdns",
+        }
+    }
+}
+
+/// Rows matching `query` (in the IP or the rDNS name), in the chosen order. Rows without
+/// an rDNS name sort after named ones in both directions: they are the ones to fix.
+pub fn search_and_sort(rows: &[IpRow], query: &str, sort: IpSort, descending: bool) -> Vec<IpRow> {
+    let q = query.trim().to_ascii_lowercase();
+    let mut out: Vec<IpRow> = rows
+        .iter()
+        .filter(|r| q.is_empty() || r.ip.to_string().contains(&q) || r.rdns.as_deref().is_some_and(|n| n.contains(&q)))
+        .cloned()
+        .collect();
+    let cmp_rdns = |a: &IpRow, b: &IpRow| match (&a.rdns, &b.rdns) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    };
+    match sort {
+        IpSort::Role => out.sort_by_key(|r| (!r.is_main, r.ip.is_v6(), r.ip)),
+        IpSort::Ip => out.sort_by_key(|r| (r.ip.is_v6(), r.ip)),
+        IpSort::Rdns => out.sort_by(|a, b| cmp_rdns(a, b).then(a.ip.cmp(&b.ip))),
+    }
+    if descending {
+        match sort {
+            IpSort::Rdns => out.sort_by(|a, b| match (&a.rdns, &b.rdns) {
+                (Some(x), Some(y)) => y.cmp(x).then(a.ip.cmp(&b.ip)),
+                _ => cmp_rdns(a, b).then(a.ip.cmp(&b.ip)),
+            }),
+            _ => out.reverse(),
+        }
+    }
+    out
+}
+
+/// The IP table as CSV (RFC 4180): ip, role, rdns, server, location.
+pub fn ips_csv(rows: &[IpRow], server: &str, location: &str) -> String {
+    let mut out = String::from("ip,role,rdns,server,location\r\n");
+    for r in rows {
+        let fields = [
+            r.ip.to_string(),
+            if r.is_main { "main" } else { "secondary" }.to_string(),
+            r.rdns.clone().unwrap_or_default(),
+            server.to_string(),
+            location.to_string(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_field(f: &str) -> String {
+    // A leading = + - @ would run as a formula in a spreadsheet: quote it as text.
+    let f = if f.starts_with(['=', '+', '-', '@']) { format!("'{f}") } else { f.to_string() };
+    if f.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", f.replace('"', "\"\""))
+    } else {
+        f
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +220,7 @@ mod tests {
         let entries = IpEntry::list(&json!({"IP Addresses": [
             {"ip": "2001:db8::1"}, {"ip": "192.0.2.20", "rdns": "b.example.com"}, {"ip": "192.0.2.3"}, {"ip": "192.0.2.10"}
         ]}));
-        let rows = ip_rows(Some(Ip::parse("192.0.2.10").unwrap()), &entries);
+        let rows = ip_rows(Some(Ip::parse("192.0.2.10").unwrap()), &entries, &HashMap::new());
         let order: Vec<String> = rows.iter().map(|r| r.ip.to_string()).collect();
         assert_eq!(order, ["192.0.2.10", "192.0.2.3", "192.0.2.20", "2001:db8::1"]);
         assert!(rows[0].is_main && !rows[1].is_main);
@@ -125,6 +231,50 @@ mod tests {
     #[test]
     fn no_main_is_marked_when_the_instance_has_none() {
         let entries = IpEntry::list(&json!({"IP Addresses": [{"ip": "192.0.2.3"}]}));
-        assert!(ip_rows(None, &entries).iter().all(|r| !r.is_main));
+        assert!(ip_rows(None, &entries, &HashMap::new()).iter().all(|r| !r.is_main));
+    }
+
+    fn sample() -> Vec<IpRow> {
+        let entries = IpEntry::list(&json!({"IP Addresses": [
+            {"ip": "192.0.2.10", "rdns": "mx.example.com"}, {"ip": "192.0.2.3", "rdns": "b.example.com"},
+            {"ip": "192.0.2.20"}, {"ip": "192.0.2.4", "rdns": "a.example.com"}
+        ]}));
+        let known = HashMap::from([("192.0.2.20".to_string(), "set.example.com".to_string())]);
+        ip_rows(Some(Ip::parse("192.0.2.10").unwrap()), &entries, &known)
+    }
+
+    fn ips(rows: &[IpRow]) -> Vec<String> {
+        rows.iter().map(|r| r.ip.to_string()).collect()
+    }
+
+    #[test]
+    fn names_set_here_fill_in_only_where_hostwinds_sent_none() {
+        let rows = sample();
+        let r = rows.iter().find(|r| r.ip.to_string() == "192.0.2.20").unwrap();
+        assert_eq!((r.rdns.as_deref(), r.rdns_source), (Some("set.example.com"), Some(RdnsSource::SetHere)));
+        assert_eq!(rows[0].rdns_source, Some(RdnsSource::Hostwinds));
+    }
+
+    #[test]
+    fn rdns_is_sortable_and_searchable() {
+        let mut rows = sample();
+        let unnamed = rows.iter_mut().find(|r| r.ip.to_string() == "192.0.2.20").unwrap();
+        unnamed.rdns = None;
+        unnamed.rdns_source = None;
+        assert_eq!(ips(&search_and_sort(&rows, "", IpSort::Rdns, false)), ["192.0.2.4", "192.0.2.3", "192.0.2.10", "192.0.2.20"]);
+        assert_eq!(ips(&search_and_sort(&rows, "", IpSort::Rdns, true)), ["192.0.2.10", "192.0.2.3", "192.0.2.4", "192.0.2.20"]);
+        assert_eq!(ips(&search_and_sort(&rows, "", IpSort::Ip, false)), ["192.0.2.3", "192.0.2.4", "192.0.2.10", "192.0.2.20"]);
+        assert_eq!(ips(&search_and_sort(&rows, "A.EXAMPLE", IpSort::Role, false)), ["192.0.2.4"]);
+        assert_eq!(ips(&search_and_sort(&rows, "0.2.1", IpSort::Role, false)), ["192.0.2.10"]);
+    }
+
+    #[test]
+    fn csv_has_a_header_quotes_and_no_formulas() {
+        let rows = sample();
+        let csv = ips_csv(&rows[..2], "=cmd|x, \"y\"", "1");
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], "ip,role,rdns,server,location");
+        assert_eq!(lines[1], "192.0.2.10,main,mx.example.com,\"'=cmd|x, \"\"y\"\"\",1");
+        assert_eq!(lines[2].split(',').nth(1), Some("secondary"));
     }
 }

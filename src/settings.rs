@@ -4,22 +4,44 @@ use leptos::prelude::*;
 
 pub const DEFAULT_ENDPOINT: &str = "/api";
 const ENDPOINT_KEY: &str = "hostwinds.endpoint";
+const POLL_KEY: &str = "hostwinds.poll_secs";
+const LIMIT_KEY: &str = "hostwinds.watch_limit_secs";
+pub const DEFAULT_POLL_SECS: u32 = 3;
+pub const DEFAULT_WATCH_LIMIT_SECS: u32 = 300;
 
 /// App-wide settings, provided once at the top as context.
 #[derive(Clone, Copy)]
 pub struct Settings {
     /// The proxy endpoint every call goes to.
     pub endpoint: RwSignal<String>,
+    /// How often a queued task (main IP change, networking rebuild) is checked.
+    pub poll_secs: RwSignal<u32>,
+    /// How long it is watched before the screen says it has not happened yet.
+    pub watch_limit_secs: RwSignal<u32>,
 }
 
 impl Settings {
     /// Read the saved settings, falling back to defaults for anything missing or invalid.
     pub fn load() -> Self {
-        let saved = storage()
-            .and_then(|s| s.get_item(ENDPOINT_KEY).ok().flatten())
+        let get = |k: &str| storage().and_then(|s| s.get_item(k).ok().flatten());
+        let saved = get(ENDPOINT_KEY)
             .and_then(|v| parse_endpoint(&v).ok())
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
-        Settings { endpoint: RwSignal::new(saved) }
+        let poll = get(POLL_KEY).and_then(|v| parse_poll_secs(&v).ok()).unwrap_or(DEFAULT_POLL_SECS);
+        let limit = get(LIMIT_KEY).and_then(|v| parse_watch_limit(&v).ok()).unwrap_or(DEFAULT_WATCH_LIMIT_SECS);
+        Settings { endpoint: RwSignal::new(saved), poll_secs: RwSignal::new(poll), watch_limit_secs: RwSignal::new(limit) }
+    }
+
+    /// Keep validated watch timings.
+    pub fn save_timings(&self, poll: u32, limit: u32) -> Result<(), String> {
+        if let Some(s) = storage() {
+            s.set_item(POLL_KEY, &poll.to_string())
+                .and_then(|_| s.set_item(LIMIT_KEY, &limit.to_string()))
+                .map_err(|_| "The browser refused to store the setting (storage full or disabled).".to_string())?;
+        }
+        self.poll_secs.set(poll);
+        self.watch_limit_secs.set(limit);
+        Ok(())
     }
 
     /// Keep a validated endpoint, in memory and in localStorage.
@@ -77,9 +99,33 @@ pub fn parse_endpoint(input: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// Seconds between checks of a queued task: 1 to 60.
+pub fn parse_poll_secs(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=60).contains(&n) => Ok(n),
+        _ => Err("Check every 1 to 60 seconds.".into()),
+    }
+}
+
+/// Seconds to watch a queued task: 5 s to 2 h.
+pub fn parse_watch_limit(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (5..=7200).contains(&n) => Ok(n),
+        _ => Err("Watch for 5 to 7200 seconds.".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_endpoint;
+    use super::{parse_endpoint, parse_poll_secs, parse_watch_limit};
+
+    #[test]
+    fn watch_timings_are_bounded() {
+        assert_eq!(parse_poll_secs(" 3 "), Ok(3));
+        assert!(parse_poll_secs("0").is_err() && parse_poll_secs("61").is_err() && parse_poll_secs("x").is_err());
+        assert_eq!(parse_watch_limit("300"), Ok(300));
+        assert!(parse_watch_limit("4").is_err() && parse_watch_limit("-5").is_err());
+    }
 
     #[test]
     fn endpoints_are_paths_or_http_urls() {

@@ -1,4 +1,6 @@
 //! Shared widgets: they take data and callbacks, never fetch.
 
+pub mod confirm;
 pub mod message;
 pub mod status;
+pub mod toast;

@@ -1,65 +1,186 @@
 //! A server's IPs (get_instance_ips), main and secondary marked from get_instance's
-//! `main_ip`, with rDNS where Hostwinds sent it and a location filter.
+//! `main_ip`, with rDNS, a location filter, search and sort, CSV export, and the IP
+//! actions: promote, rotate, delete, regenerate networking, edit rDNS.
 
-use crate::api::{self, ApiError};
+use crate::actions::{Done, Runner};
+use crate::api;
 use crate::app::set_title;
+use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Loading};
-use crate::components::status::StatusBadge;
-use crate::rows::{ip_rows, locations, IpRow};
+use crate::download::{file_part, save_file};
+use crate::history::{now_ms, recent, use_history};
+use crate::pages::rdns::RdnsEditor;
+use crate::pages::server::{server_name, use_server, ServerFrame, Tab};
+use crate::poll::use_poll;
+use crate::rdns_memory::use_rdns_memory;
+use crate::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource};
 use crate::settings::use_settings;
-use hostwinds::{Instance, LocationId, ServiceId};
+use hostwinds::{Action as HwAction, ActionName, Ip, LocationId, ServiceId};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{query_signal_with_options, use_params_map};
+use leptos_router::hooks::query_signal_with_options;
 use leptos_router::NavigateOptions;
+
+const HOUR_MS: f64 = 3600.0 * 1000.0;
+
+/// A destructive or disruptive action waiting for its confirmation.
+#[derive(Debug, Clone, PartialEq)]
+enum Confirm {
+    SetMain(Ip),
+    Delete(IpRow),
+    Rotate,
+    Regenerate,
+}
+
+/// A queued task being watched: Hostwinds' success only means "queued".
+#[derive(Debug, Clone, PartialEq)]
+enum Watch {
+    None,
+    MainIp { old: Option<Ip>, since_ms: f64 },
+    MainChanged { old: Option<Ip>, new: Ip },
+    MainNotYet { old: Option<Ip>, waited_secs: u32 },
+    Network { since_ms: f64, seen_busy: bool },
+    NetworkDone,
+    NetworkNotYet,
+}
+
+impl Watch {
+    fn running(&self) -> bool {
+        matches!(self, Watch::MainIp { .. } | Watch::Network { .. })
+    }
+}
+
+fn replace_opts() -> NavigateOptions {
+    NavigateOptions { replace: true, scroll: false, ..Default::default() }
+}
 
 #[component]
 pub fn IpsPage() -> impl IntoView {
     let settings = use_settings();
-    let params = use_params_map();
-    let serviceid = Memo::new(move |_| {
-        ServiceId::parse(&params.read().get("serviceid").unwrap_or_default()).map_err(|e| e.0)
-    });
-    let (location, set_location) = query_signal_with_options::<String>(
-        "location",
-        NavigateOptions { replace: true, scroll: false, ..Default::default() },
-    );
+    let history = use_history();
+    let memory = use_rdns_memory();
+    let runner = Runner::from_context();
+    let (serviceid, instance) = use_server();
+    let (location, set_location) = query_signal_with_options::<String>("location", replace_opts());
+    let (query, set_query) = query_signal_with_options::<String>("q", replace_opts());
+    let (sort, set_sort) = query_signal_with_options::<String>("sort", replace_opts());
     let location_id = Memo::new(move |_| location.get().and_then(|l| LocationId::parse(&l).ok()));
 
-    let instance = LocalResource::new(move || {
-        let (ep, sid) = (settings.endpoint.get(), serviceid.get());
-        async move {
-            match sid {
-                Ok(sid) => api::get_server(ep, sid).await,
-                Err(message) => Err(ApiError { message }),
-            }
-        }
-    });
     let ips = LocalResource::new(move || {
         let (ep, sid, loc) = (settings.endpoint.get(), serviceid.get(), location_id.get());
         async move {
             match sid {
                 Ok(sid) => api::server_ips(ep, sid, loc).await,
-                Err(message) => Err(ApiError { message }),
+                Err(message) => Err(api::ApiError { message }),
             }
         }
     });
     // Only for the location filter's choices: the IP screen works without it.
     let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
-    let refresh = move || {
-        instance.refetch();
-        ips.refetch();
+    let name = Signal::derive(move || server_name(serviceid, instance));
+    Effect::new(move |_| set_title(&format!("IPs of {}", name.get())));
+
+    let confirm = RwSignal::new(None::<Confirm>);
+    let watch = RwSignal::new(Watch::None);
+    let editing = RwSignal::new(None::<Ip>);
+    let draft = RwSignal::new(String::new());
+    // One change at a time on a server: every action control waits for the running one.
+    let busy = RwSignal::new(None::<ActionName>);
+
+    let (sort_by, descending) = {
+        let parsed = Memo::new(move |_| {
+            let s = sort.get().unwrap_or_default();
+            let desc = s.starts_with('-');
+            (IpSort::parse(s.trim_start_matches('-')), desc)
+        });
+        (Signal::derive(move || parsed.get().0), Signal::derive(move || parsed.get().1))
     };
 
+    // The rows as shown: the same function feeds the table and the CSV export.
+    let rows_now = move || -> Option<Vec<IpRow>> {
+        let list = ips.get()?.ok()?;
+        let main = instance.get().and_then(|r| r.ok()).and_then(|i| i.main_ip);
+        let rows = ip_rows(main, &list, &memory.names.get());
+        Some(search_and_sort(&rows, &query.get().unwrap_or_default(), sort_by.get(), descending.get()))
+    };
+
+    // Watching: re-read the instance every few seconds while a task runs.
+    use_poll(
+        settings.poll_secs.into(),
+        Signal::derive(move || watch.get().running()),
+        move || instance.refetch(),
+    );
     Effect::new(move |_| {
-        let name = instance
-            .get()
-            .and_then(|r| r.ok())
-            .map(|i| i.display_name())
-            .or_else(|| serviceid.get().ok().map(|s| format!("Server {s}")))
-            .unwrap_or_else(|| "Server".into());
-        set_title(&format!("IPs of {name}"));
+        let Some(Ok(i)) = instance.get() else { return };
+        let limit_ms = f64::from(settings.watch_limit_secs.get_untracked()) * 1000.0;
+        match watch.get_untracked() {
+            Watch::MainIp { old, since_ms } => {
+                if let Some(new) = i.main_ip.filter(|n| Some(*n) != old) {
+                    watch.set(Watch::MainChanged { old, new });
+                    ips.refetch();
+                } else if now_ms() - since_ms > limit_ms {
+                    watch.set(Watch::MainNotYet { old, waited_secs: ((now_ms() - since_ms) / 1000.0) as u32 });
+                }
+            }
+            Watch::Network { since_ms, seen_busy } => {
+                if i.busy() {
+                    if !seen_busy {
+                        watch.set(Watch::Network { since_ms, seen_busy: true });
+                    }
+                } else if seen_busy {
+                    watch.set(Watch::NetworkDone);
+                    ips.refetch();
+                }
+                if now_ms() - since_ms > limit_ms && watch.get_untracked().running() {
+                    watch.set(Watch::NetworkNotYet);
+                }
+            }
+            _ => {}
+        }
     });
+
+    let run = Action::new_local(move |c: &Confirm| {
+        let c = c.clone();
+        let endpoint = settings.endpoint.get_untracked();
+        let sid = serviceid.get_untracked();
+        let old_main = instance.get_untracked().and_then(|r| r.ok()).and_then(|i| i.main_ip);
+        async move {
+            let Ok(serviceid) = sid else { return };
+            let (action, title) = match &c {
+                Confirm::SetMain(ip) => (HwAction::SetMainIp { serviceid, ip: *ip }, format!("{ip} is now the main IP")),
+                Confirm::Delete(row) => (HwAction::DeleteIp { serviceid, ip: row.ip }, format!("{} deleted", row.ip)),
+                Confirm::Rotate => (HwAction::ChangeMainIp { serviceid }, "Main IP rotation queued".to_string()),
+                Confirm::Regenerate => (HwAction::RegenerateNetworking { serviceid }, "Networking rebuild queued".to_string()),
+            };
+            busy.set(Some(action.name()));
+            let done = runner.run(endpoint, action, title, None).await;
+            busy.set(None);
+            if let Done::Ok(_) = done {
+                match c {
+                    Confirm::SetMain(_) => {
+                        instance.refetch();
+                        ips.refetch();
+                    }
+                    Confirm::Delete(row) => {
+                        memory.forget(&row.ip.to_string());
+                        ips.refetch();
+                    }
+                    Confirm::Rotate => watch.set(Watch::MainIp { old: old_main, since_ms: now_ms() }),
+                    Confirm::Regenerate => {
+                        watch.set(Watch::Network { since_ms: now_ms(), seen_busy: false });
+                        instance.refetch();
+                    }
+                }
+            }
+        }
+    });
+    let go = move |c: Confirm| {
+        confirm.set(None);
+        if busy.get_untracked().is_none() {
+            busy.set(Some(ActionName::GetInstance));
+            run.dispatch(c);
+        }
+    };
+    let is_busy = Signal::derive(move || busy.get().is_some() || watch.get().running());
 
     let location_options = move || {
         let mut opts = servers.get().and_then(|r| r.ok()).map(|l| locations(&l)).unwrap_or_default();
@@ -72,28 +193,52 @@ pub fn IpsPage() -> impl IntoView {
         opts
     };
 
+    let export = move |_| {
+        let Some(rows) = rows_now() else { return };
+        let inst = instance.get_untracked().and_then(|r| r.ok());
+        let server = inst.as_ref().map(|i| i.display_name()).unwrap_or_default();
+        let loc = inst.and_then(|i| i.location_id).unwrap_or_default();
+        let sid = serviceid.get_untracked().map(|s| s.to_string()).unwrap_or_default();
+        let file = format!("ips-{sid}-{}.csv", file_part(&server));
+        if let Err(e) = save_file(&file, "text/csv;charset=utf-8", &ips_csv(&rows, &server, &loc)) {
+            runner.toaster.show(false, "Export failed", e, None);
+        }
+    };
+
+    let rotated_recently = Memo::new(move |_| {
+        let entries = history.entries.get();
+        serviceid.get().ok().map(|sid| recent(&entries, sid, ActionName::ChangeMainIp, now_ms(), HOUR_MS).len()).unwrap_or(0)
+    });
+
     view! {
-        <nav class="crumbs" aria-label="Breadcrumb"><A href="/servers">"Servers"</A></nav>
-        <Transition fallback=|| view! { <Loading label="Loading the server\u{2026}"/> }>
-            {move || instance.get().map(|r| match r {
-                Ok(i) => view! { <ServerHeader instance=i/> }.into_any(),
-                Err(e) => view! {
-                    <h1>"Server"</h1>
-                    <ErrorMessage message=e.message on_retry=Callback::new(move |_| instance.refetch())/>
-                }.into_any(),
-            })}
-        </Transition>
+        <ServerFrame serviceid instance tab=Tab::Ips/>
+        <section class="server-actions" aria-label="Server actions">
+            <button type="button" disabled=move || is_busy.get() on:click=move |_| confirm.set(Some(Confirm::Rotate))>
+                {move || if busy.get() == Some(ActionName::ChangeMainIp) { "Rotating\u{2026}" } else { "Rotate main IP" }}
+            </button>
+            <button type="button" disabled=move || is_busy.get() on:click=move |_| confirm.set(Some(Confirm::Regenerate))>
+                {move || if busy.get() == Some(ActionName::RegenerateNetworking) { "Regenerating\u{2026}" } else { "Regenerate networking" }}
+            </button>
+            <button type="button" on:click=export>"Export CSV"</button>
+        </section>
+        <WatchPanel watch instance/>
         <section aria-labelledby="ips-heading">
             <h2 id="ips-heading">"IP addresses"</h2>
             <div class="toolbar">
+                <label for="ip-search">"Search"</label>
+                <input
+                    id="ip-search"
+                    type="search"
+                    placeholder="IP or rDNS name"
+                    autocomplete="off"
+                    prop:value=move || query.get().unwrap_or_default()
+                    on:input:target=move |ev| { let v = ev.target().value(); set_query.set((!v.is_empty()).then_some(v)); }
+                />
                 <label for="location-filter">"Location"</label>
                 <select
                     id="location-filter"
                     prop:value=move || location.get().unwrap_or_default()
-                    on:change:target=move |ev| {
-                        let v = ev.target().value();
-                        set_location.set((!v.is_empty()).then_some(v));
-                    }
+                    on:change:target=move |ev| { let v = ev.target().value(); set_location.set((!v.is_empty()).then_some(v)); }
                 >
                     <option value="">"All locations"</option>
                     {move || location_options().into_iter().map(|l| {
@@ -101,86 +246,270 @@ pub fn IpsPage() -> impl IntoView {
                         view! { <option value=l.clone() selected=selected>{format!("Location {l}")}</option> }
                     }).collect_view()}
                 </select>
-                <button type="button" on:click=move |_| refresh()>"Refresh"</button>
+                <button type="button" on:click=move |_| { instance.refetch(); ips.refetch(); }>"Refresh"</button>
             </div>
             <Transition fallback=|| view! { <Loading label="Loading IPs\u{2026}"/> }>
-                {move || match (instance.get(), ips.get()) {
-                    (_, Some(Err(e))) => Some(view! {
-                        <ErrorMessage message=e.message on_retry=Callback::new(move |_| ips.refetch())/>
-                    }.into_any()),
-                    // Without the instance, which IP is main is unknown: say so, do not guess.
-                    (Some(Err(_)), Some(Ok(list))) => Some(view! {
-                        <p class="note">"The server could not be read, so the main IP is not marked."</p>
-                        <IpTable rows=ip_rows(None, &list) location=location.get()/>
-                    }.into_any()),
-                    (Some(Ok(i)), Some(Ok(list))) => Some(view! {
-                        <IpTable rows=ip_rows(i.main_ip, &list) location=location.get()/>
-                    }.into_any()),
-                    _ => None,
+                {move || {
+                    let inst = instance.get();
+                    match ips.get() {
+                        None => None,
+                        Some(Err(e)) => Some(view! {
+                            <ErrorMessage message=e.message on_retry=Callback::new(move |_| ips.refetch())/>
+                        }.into_any()),
+                        Some(Ok(_)) => {
+                            let sid = serviceid.get().ok()?;
+                            let rows = rows_now().unwrap_or_default();
+                            let unknown_main = matches!(inst, Some(Err(_)));
+                            Some(view! {
+                                {unknown_main.then(|| view! {
+                                    <p class="note">"The server could not be read, so the main IP is not marked and main-IP actions are off."</p>
+                                })}
+                                <IpTable
+                                    serviceid=sid
+                                    rows
+                                    location=location.get_untracked()
+                                    filtered=query.get_untracked().is_some()
+                                    sort_by descending
+                                    on_sort=Callback::new(move |col: IpSort| {
+                                        let (cur, desc) = (sort_by.get_untracked(), descending.get_untracked());
+                                        let next = if cur == col && !desc { format!("-{}", col.key()) } else { col.key().to_string() };
+                                        set_sort.set((next != "role").then_some(next));
+                                    })
+                                    editing
+                                    draft
+                                    busy=is_busy
+                                    main_known=!unknown_main
+                                    on_action=Callback::new(move |c: Confirm| confirm.set(Some(c)))
+                                    on_rdns_saved=Callback::new(move |(ip, name): (Ip, String)| {
+                                        memory.remember(&ip.to_string(), &name);
+                                        editing.set(None);
+                                        ips.refetch();
+                                    })
+                                />
+                            }.into_any())
+                        }
+                    }
                 }}
             </Transition>
         </section>
+        {move || confirm.get().map(|c| {
+            let server = name.get_untracked();
+            let main = instance.get_untracked().and_then(|r| r.ok()).and_then(|i| i.main_ip);
+            let main_text = main.map(|m| m.to_string()).unwrap_or_else(|| "the current main IP".into());
+            let cancel = Callback::new(move |_| confirm.set(None));
+            let ok = { let c = c.clone(); Callback::new(move |_| go(c.clone())) };
+            match c {
+                Confirm::SetMain(ip) => view! {
+                    <ConfirmDialog title=format!("Make {ip} the main IP of {server}?") confirm_label="Make main" on_confirm=ok on_cancel=cancel>
+                        <p>{format!("{main_text} becomes a secondary IP of this server.")}</p>
+                        <p>"Networking on the server may need regenerating before it uses the new main IP."</p>
+                    </ConfirmDialog>
+                }.into_any(),
+                Confirm::Delete(row) => view! {
+                    <ConfirmDialog title=format!("Delete {} from {server}?", row.ip) confirm_label="Delete IP" danger=true on_confirm=ok on_cancel=cancel>
+                        <p>{format!("{} goes back to Hostwinds' pool: this server can no longer send mail from it.", row.ip)}</p>
+                        <p class="warning">"Update the DNS records for email first: SPF, A/AAAA records and any HELO or MX names that use this IP."</p>
+                        {row.rdns.map(|n| view! { <p>"Its reverse DNS name is " <strong class="mono">{n}</strong> "."</p> })}
+                    </ConfirmDialog>
+                }.into_any(),
+                Confirm::Rotate => view! {
+                    <ConfirmDialog title=format!("Rotate the main IP of {server}?") confirm_label="Rotate main IP" on_confirm=ok on_cancel=cancel>
+                        <p>{format!("Hostwinds assigns a new main IP from its pool; {main_text} may be released or turned into a secondary IP.")}</p>
+                        <p>"Networking on the server may need regenerating afterwards."</p>
+                        <p>"Repeated rotations can hit a cooldown: after about three quick changes Hostwinds still answers success but the IP stops changing for hours."</p>
+                        {move || (rotated_recently.get() > 0).then(|| view! {
+                            <p class="warning" role="alert">{format!(
+                                "This server's main IP was rotated {} in the last hour from this browser.",
+                                match rotated_recently.get() { 1 => "once".to_string(), n => format!("{n} times") }
+                            )}</p>
+                        })}
+                    </ConfirmDialog>
+                }.into_any(),
+                Confirm::Regenerate => view! {
+                    <ConfirmDialog title=format!("Regenerate networking on {server}?") confirm_label="Rebuild and reboot" danger=true on_confirm=ok on_cancel=cancel>
+                        <p class="warning">"The server will reboot: Hostwinds rebuilds its network configuration and then restarts it, so it is offline for a few minutes."</p>
+                        <p>"Do this in a maintenance window."</p>
+                    </ConfirmDialog>
+                }.into_any(),
+            }
+        })}
     }
 }
 
 #[component]
-fn ServerHeader(instance: Instance) -> impl IntoView {
-    let name = instance.display_name();
-    let status = instance.status.clone().unwrap_or_else(|| "unknown".into());
-    let busy = instance.busy();
-    let dash = || "\u{2014}".to_string();
-    let state = format!(
-        "vm {} \u{b7} task {} \u{b7} power {}",
-        instance.vm_state.clone().unwrap_or_else(dash),
-        instance.task_state.clone().unwrap_or_else(|| "none".into()),
-        instance.power_state.clone().unwrap_or_else(dash),
-    );
-    view! {
-        <h1>{name}</h1>
-        <dl class="facts">
-            <div><dt>"Service ID"</dt><dd class="num">{instance.serviceid.map(|s| s.to_string()).unwrap_or_else(dash)}</dd></div>
-            <div><dt>"Main IP"</dt><dd class="mono">{instance.main_ip.map(|i| i.to_string()).unwrap_or_else(dash)}</dd></div>
-            <div><dt>"Location"</dt><dd>{instance.location_id.clone().unwrap_or_else(dash)}</dd></div>
-            <div><dt>"Status"</dt><dd><StatusBadge status busy/>" "<span class="muted">{state}</span></dd></div>
-        </dl>
+fn WatchPanel(watch: RwSignal<Watch>, instance: crate::pages::server::InstanceResource) -> impl IntoView {
+    let settings = use_settings();
+    let state = move || {
+        instance
+            .get()
+            .and_then(|r| r.ok())
+            .map(|i| {
+                format!(
+                    "status {} \u{b7} vm {} \u{b7} task {}",
+                    i.status.unwrap_or_else(|| "unknown".into()),
+                    i.vm_state.unwrap_or_else(|| "unknown".into()),
+                    i.task_state.unwrap_or_else(|| "none".into())
+                )
+            })
+            .unwrap_or_default()
+    };
+    let ip_text = |ip: Option<Ip>| ip.map(|i| i.to_string()).unwrap_or_else(|| "(unknown)".into());
+    let close = move |_| watch.set(Watch::None);
+    move || {
+        let w = watch.get();
+        let (class, body): (&str, AnyView) = match w {
+            Watch::None => return None,
+            Watch::MainIp { old, .. } => ("watch running", view! {
+                <p><span class="spinner" aria-hidden="true"></span>{format!("Waiting for the new main IP\u{2026} (still {})", ip_text(old))}</p>
+                <button type="button" on:click=close>"Stop watching"</button>
+            }.into_any()),
+            Watch::MainChanged { old, new } => ("watch done", view! {
+                <p>{format!("The main IP changed: {} \u{2192} {new}", ip_text(old))}</p>
+                <button type="button" on:click=close>"Close"</button>
+            }.into_any()),
+            Watch::MainNotYet { old, waited_secs } => ("watch late", view! {
+                <p>{format!(
+                    "The main IP has not changed yet: it is still {} after {waited_secs} s. Hostwinds accepted the request; the change can take longer, or be held back after several quick rotations.",
+                    ip_text(old)
+                )}</p>
+                <button type="button" on:click=move |_| watch.set(Watch::MainIp { old, since_ms: now_ms() })>"Keep watching"</button>
+                <button type="button" on:click=close>"Close"</button>
+            }.into_any()),
+            Watch::Network { .. } => ("watch running", view! {
+                <p><span class="spinner" aria-hidden="true"></span>"Regenerating networking; the server reboots\u{2026} "<span class="mono">{state}</span></p>
+                <button type="button" on:click=close>"Stop watching"</button>
+            }.into_any()),
+            Watch::NetworkDone => ("watch done", view! {
+                <p>"Networking regenerated: the server is ACTIVE again. "<span class="mono">{state}</span></p>
+                <button type="button" on:click=close>"Close"</button>
+            }.into_any()),
+            Watch::NetworkNotYet => ("watch late", view! {
+                <p>{move || format!(
+                    "The server has not reported ACTIVE again after {} s ({}). It may still be rebooting.",
+                    settings.watch_limit_secs.get(), state()
+                )}</p>
+                <button type="button" on:click=move |_| watch.set(Watch::Network { since_ms: now_ms(), seen_busy: true })>"Keep watching"</button>
+                <button type="button" on:click=close>"Close"</button>
+            }.into_any()),
+        };
+        Some(view! { <div class=format!("message {class}") role="status" aria-live="polite" data-testid="watch">{body}</div> })
     }
 }
 
 #[component]
-fn IpTable(rows: Vec<IpRow>, location: Option<String>) -> impl IntoView {
+fn IpTable(
+    serviceid: ServiceId,
+    rows: Vec<IpRow>,
+    location: Option<String>,
+    filtered: bool,
+    sort_by: Signal<IpSort>,
+    descending: Signal<bool>,
+    on_sort: Callback<IpSort>,
+    editing: RwSignal<Option<Ip>>,
+    draft: RwSignal<String>,
+    busy: Signal<bool>,
+    main_known: bool,
+    on_action: Callback<Confirm>,
+    on_rdns_saved: Callback<(Ip, String)>,
+) -> impl IntoView {
     if rows.is_empty() {
-        let text = match location {
-            Some(l) => format!("This server has no IPs in location {l}."),
-            None => "Hostwinds lists no IPs for this server.".into(),
+        let text = match (filtered, location) {
+            (true, _) => "No IP matches the search.".to_string(),
+            (false, Some(l)) => format!("This server has no IPs in location {l}."),
+            (false, None) => "Hostwinds lists no IPs for this server.".into(),
         };
         return view! { <p class="empty">{text}</p> }.into_any();
     }
     let count = rows.len();
+    let header = move |col: IpSort, label: &'static str| {
+        let aria = move || {
+            if sort_by.get() != col {
+                "none"
+            } else if descending.get() {
+                "descending"
+            } else {
+                "ascending"
+            }
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button type="button" class="sort" on:click=move |_| on_sort.run(col)>{label}</button>
+            </th>
+        }
+    };
     view! {
         <table class="data ips">
             <caption>{format!("{count} IP addresses")}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"IP address"</th>
-                    <th scope="col">"Role"</th>
+                    {header(IpSort::Ip, "IP address")}
+                    {header(IpSort::Role, "Role")}
                     <th scope="col">"Version"</th>
-                    <th scope="col">"Reverse DNS"</th>
+                    {header(IpSort::Rdns, "Reverse DNS")}
+                    <th scope="col">"Actions"</th>
                 </tr>
             </thead>
             <tbody>
                 {rows.into_iter().map(|r| {
-                    let version = r.version();
+                    let ip = r.ip;
                     let (role, class) = if r.is_main { ("Main", "badge main") } else { ("Secondary", "badge") };
-                    let rdns = match r.rdns {
-                        Some(n) => view! { <span class="mono">{n}</span> }.into_any(),
-                        None => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP">"not known"</span> }.into_any(),
+                    let row_for_delete = r.clone();
+                    let current = r.rdns.clone().unwrap_or_default();
+                    let rdns_view = {
+                        let rdns = r.rdns.clone();
+                        let source = r.rdns_source;
+                        move || match (&rdns, source) {
+                            (Some(n), Some(RdnsSource::SetHere)) => view! {
+                                <span class="mono">{n.clone()}</span>" "
+                                <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">"(set here)"</span>
+                            }.into_any(),
+                            (Some(n), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
+                            (None, _) => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP">"not known"</span> }.into_any(),
+                        }
                     };
+                    let can_promote = main_known && !r.is_main && !ip.is_v6();
+                    let can_delete = main_known && !r.is_main;
                     view! {
                         <tr class:main=r.is_main>
-                            <td class="mono">{r.ip.to_string()}</td>
+                            <td class="mono">{ip.to_string()}</td>
                             <td><span class=class>{role}</span></td>
-                            <td>{version}</td>
-                            <td>{rdns}</td>
+                            <td>{r.version()}</td>
+                            <td>
+                                {move || match editing.get() == Some(ip) {
+                                    true => view! {
+                                        <RdnsEditor
+                                            serviceid
+                                            ip
+                                            draft
+                                            on_saved=Callback::new(move |name: String| on_rdns_saved.run((ip, name)))
+                                            on_cancel=Callback::new(move |_| editing.set(None))
+                                        />
+                                    }.into_any(),
+                                    false => rdns_view().into_any(),
+                                }}
+                            </td>
+                            <td class="row-actions">
+                                <button
+                                    type="button"
+                                    aria-label=format!("Edit rDNS of {ip}")
+                                    disabled=move || editing.get() == Some(ip)
+                                    on:click={
+                                        let current = current.clone();
+                                        move |_| { draft.set(current.clone()); editing.set(Some(ip)); }
+                                    }
+                                >"Edit rDNS"</button>
+                                {can_promote.then(|| view! {
+                                    <button type="button" aria-label=format!("Make {ip} main") disabled=move || busy.get()
+                                        on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
+                                })}
+                                {can_delete.then(|| {
+                                    let row = row_for_delete.clone();
+                                    view! {
+                                        <button type="button" class="danger-text" aria-label=format!("Delete {ip}") disabled=move || busy.get()
+                                            on:click=move |_| on_action.run(Confirm::Delete(row.clone()))>"Delete"</button>
+                                    }
+                                })}
+                            </td>
                         </tr>
                     }
                 }).collect_view()}

@@ -1,6 +1,12 @@
-//! One screen per file.
+//! One screen per file; `server` holds what the screens of one server share.
 
+pub mod activity;
+pub mod cleanup;
+pub mod firewall;
 pub mod ips;
 pub mod not_found;
+pub mod rdns;
+pub mod server;
 pub mod servers;
 pub mod settings;
+pub mod smtp;

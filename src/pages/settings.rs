@@ -4,7 +4,10 @@
 use crate::api;
 use crate::app::set_title;
 use crate::components::message::{ErrorMessage, Notice};
-use crate::settings::{parse_endpoint, use_settings, DEFAULT_ENDPOINT};
+use crate::settings::{
+    parse_endpoint, parse_poll_secs, parse_watch_limit, use_settings, DEFAULT_ENDPOINT, DEFAULT_POLL_SECS,
+    DEFAULT_WATCH_LIMIT_SECS,
+};
 use hostwinds::{Action as HwAction, Instance};
 use leptos::prelude::*;
 
@@ -93,6 +96,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </button>
             </div>
         </form>
+        <WatchTimings/>
         <div class="results" aria-live="polite">
             {move || saved.get().map(|r| match r {
                 Ok(m) => view! { <Notice message=m/> }.into_any(),
@@ -103,5 +107,59 @@ pub fn SettingsPage() -> impl IntoView {
                 Err(m) => view! { <ErrorMessage message=m/> }.into_any(),
             })}
         </div>
+    }
+}
+
+/// How queued tasks are watched: how often, and for how long before saying "not yet".
+#[component]
+fn WatchTimings() -> impl IntoView {
+    let settings = use_settings();
+    let (poll, set_poll) = signal(settings.poll_secs.get_untracked().to_string());
+    let (limit, set_limit) = signal(settings.watch_limit_secs.get_untracked().to_string());
+    let poll_error = Memo::new(move |_| parse_poll_secs(&poll.get()).err());
+    let limit_error = Memo::new(move |_| parse_watch_limit(&limit.get()).err());
+    let (result, set_result) = signal(None::<Result<String, String>>);
+    let save = move || {
+        if let (Ok(p), Ok(l)) = (parse_poll_secs(&poll.get_untracked()), parse_watch_limit(&limit.get_untracked())) {
+            set_result.set(Some(
+                settings.save_timings(p, l).map(|_| format!("Saved. Queued tasks are checked every {p} s for up to {l} s.")),
+            ));
+        }
+    };
+    view! {
+        <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
+            <h2>"Watching queued tasks"</h2>
+            <p class="help">"A main IP rotation or a networking rebuild is only queued when Hostwinds says success: the IP screen checks the server until the change shows."</p>
+            <div class="field">
+                <label for="poll-secs">"Check every (seconds)"</label>
+                <input id="poll-secs" type="number" min="1" max="60" inputmode="numeric"
+                    aria-invalid=move || poll_error.get().is_some().to_string()
+                    aria-describedby="poll-error"
+                    prop:value=move || poll.get()
+                    on:input:target=move |ev| { set_poll.set(ev.target().value()); set_result.set(None); }/>
+                <p id="poll-error" class="field-error">{move || poll_error.get()}</p>
+            </div>
+            <div class="field">
+                <label for="watch-limit">"Give up after (seconds)"</label>
+                <input id="watch-limit" type="number" min="5" max="7200" inputmode="numeric"
+                    aria-invalid=move || limit_error.get().is_some().to_string()
+                    aria-describedby="limit-error"
+                    prop:value=move || limit.get()
+                    on:input:target=move |ev| { set_limit.set(ev.target().value()); set_result.set(None); }/>
+                <p id="limit-error" class="field-error">{move || limit_error.get()}</p>
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || poll_error.get().is_some() || limit_error.get().is_some()>"Save timings"</button>
+                <button type="button" on:click=move |_| {
+                    set_poll.set(DEFAULT_POLL_SECS.to_string());
+                    set_limit.set(DEFAULT_WATCH_LIMIT_SECS.to_string());
+                    save();
+                }>"Reset timings"</button>
+            </div>
+            {move || result.get().map(|r| match r {
+                Ok(m) => view! { <Notice message=m/> }.into_any(),
+                Err(m) => view! { <ErrorMessage message=m/> }.into_any(),
+            })}
+        </form>
     }
 }

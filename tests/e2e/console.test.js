@@ -55,10 +55,10 @@ test('opening a server shows its IPs with the main IP marked', async () => {
   await page.locator('table.ips tbody tr').first().waitFor();
   const rows = await tableRows(page, 'table.ips');
   assert.equal(rows.length, 10);
-  assert.deepEqual(rows[0], ['192.0.2.10', 'Main', 'IPv4', 'mx1.mail.example.com']);
-  assert.deepEqual(rows[1], ['192.0.2.11', 'Secondary', 'IPv4', 'mta1.mail.example.com']);
+  assert.deepEqual(rows[0].slice(0, 4), ['192.0.2.10', 'Main', 'IPv4', 'mx1.mail.example.com']);
+  assert.deepEqual(rows[1].slice(0, 4), ['192.0.2.11', 'Secondary', 'IPv4', 'mta1.mail.example.com']);
   assert.equal(rows.filter((r) => r[1] === 'Main').length, 1);
-  assert.deepEqual(rows[7], ['192.0.2.17', 'Secondary', 'IPv4', 'not known']);
+  assert.deepEqual(rows[7].slice(0, 4), ['192.0.2.17', 'Secondary', 'IPv4', 'not known']);
   assert.deepEqual(rows[8].slice(0, 3), ['2001:db8:100::10', 'Secondary', 'IPv6']);
   assert.deepEqual(page.errors, []);
 });
@@ -102,12 +102,12 @@ test('a wrong endpoint in settings gives a clear error and the right one recover
 
   // Not a URL: an error next to the field, nothing saved.
   await field.fill('api');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.locator('#endpoint-error').getByText('neither a path nor an http(s) URL').waitFor();
   assert.equal(await field.getAttribute('aria-invalid'), 'true');
 
   await field.fill('/nope');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText('Saved. Calls now go to /nope.').waitFor();
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByRole('alert').filter({ hasText: "is not the console's proxy" }).waitFor();
@@ -122,7 +122,7 @@ test('a wrong endpoint in settings gives a clear error and the right one recover
   await page.getByLabel('Proxy endpoint').fill('/api');
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByText('Connected to /api: the proxy answered and Hostwinds listed 5 servers.').waitFor();
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByRole('link', { name: 'Servers' }).click();
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
   assert.deepEqual(page.errors, []);

@@ -17,8 +17,9 @@ function need(name) {
 
 /** Start `hostwinds-proxy serve` with the simulator; resolves to { base, stop, log }. */
 function startProxy(extraArgs = []) {
+  const taskSecs = extraArgs.includes('--sim-task-secs') ? [] : ['--sim-task-secs', '1'];
   const args = ['serve', '--listen', '127.0.0.1:0', '--dist', need('DIST'), '--upstream', 'sim',
-    '--sim-task-secs', '1', ...extraArgs];
+    ...taskSecs, ...extraArgs];
   const child = spawn(need('PROXY_BIN'), args, {
     env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,4 +65,23 @@ async function tableRows(page, selector) {
     rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent.trim())));
 }
 
-module.exports = { startProxy, launchBrowser, newPage, tableRows };
+/** Every form the page POSTs to the proxy, decoded, in order. */
+function recordCalls(page) {
+  const calls = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api') {
+      calls.push(Object.fromEntries(new URLSearchParams(r.postData() || '')));
+    }
+  });
+  return calls;
+}
+
+/** Options for watching queued tasks quickly in tests (the settings the Settings page saves). */
+async function fastWatch(page, { poll = 1, limit = 60 } = {}) {
+  await page.addInitScript(([p, l]) => {
+    localStorage.setItem('hostwinds.poll_secs', String(p));
+    localStorage.setItem('hostwinds.watch_limit_secs', String(l));
+  }, [poll, limit]);
+}
+
+module.exports = { startProxy, launchBrowser, newPage, tableRows, recordCalls, fastWatch };

@@ -21,7 +21,7 @@ test('IP items without rdns still list every IP, main marked, rDNS not known', a
   const page = await newPage(browser);
   await page.goto(proxy.base + '/servers/20002');
   await page.locator('table.ips tbody tr').first().waitFor();
-  const rows = await tableRows(page, 'table.ips');
+  const rows = (await tableRows(page, 'table.ips')).map((r) => r.slice(0, 4));
   assert.deepEqual(rows, [
     ['198.51.100.20', 'Main', 'IPv4', 'not known'],
     ['198.51.100.21', 'Secondary', 'IPv4', 'not known'],

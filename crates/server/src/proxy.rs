@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hostwinds::{Action, ActionName};
+use hostwinds::{Action, ActionName, Instance, Ip, ServiceId};
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -92,7 +92,56 @@ async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
             return refusal(StatusCode::BAD_REQUEST, e.action, &e.message);
         }
     };
+    if let Action::DeleteIp { serviceid, ip } = &action {
+        if let Some(refused) = refuse_deleting_main_ip(&st, *serviceid, *ip).await {
+            return refused;
+        }
+    }
     forward(&st, &action).await
+}
+
+/// Hostwinds refuses to delete the main IP too, but the proxy does not rely on it: a crafted
+/// request must never get that far. The main IP is read from get_instance, never the list.
+async fn refuse_deleting_main_ip(st: &AppState, serviceid: ServiceId, ip: Ip) -> Option<Response> {
+    let name = Some(ActionName::DeleteIp);
+    let form = vec![
+        ("action", ActionName::GetInstance.wire().to_string()),
+        ("serviceid", serviceid.to_string()),
+        ("API", st.api_key.clone()),
+    ];
+    match st.upstream.call(&form).await {
+        Ok(reply) => {
+            let o = hostwinds::decode(reply.status, &reply.body);
+            if !o.ok {
+                // Unknown server or the like: let Hostwinds give its own answer to the delete.
+                return None;
+            }
+            match o.data.as_ref().and_then(|d| Instance::from_value(d, None)) {
+                Some(i) if i.main_ip == Some(ip) => {
+                    tracing::info!(action = "delete_ip", serviceid = %serviceid, "refused: main IP");
+                    Some(refusal(
+                        StatusCode::BAD_REQUEST,
+                        name,
+                        &format!("{ip} is the main IP of server {serviceid} and cannot be deleted. Make another IP main first."),
+                    ))
+                }
+                Some(_) => None,
+                None => Some(refusal(
+                    StatusCode::BAD_GATEWAY,
+                    name,
+                    "Could not check that the IP is not the main IP: Hostwinds sent the server in an unreadable shape. Nothing was deleted.",
+                )),
+            }
+        }
+        Err(e) => {
+            let status = if matches!(e, UpstreamError::Timeout(_)) { StatusCode::GATEWAY_TIMEOUT } else { StatusCode::BAD_GATEWAY };
+            Some(refusal(
+                status,
+                name,
+                "Could not check that the IP is not the main IP: Hostwinds did not answer. Nothing was deleted.",
+            ))
+        }
+    }
 }
 
 /// Send a validated action upstream with the key and answer with the redacted body.

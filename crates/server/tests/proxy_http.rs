@@ -165,12 +165,16 @@ async fn a_silent_upstream_times_out_with_504_and_says_a_mutation_may_have_happe
         }
     });
     let base = proxy_to_url(format!("http://{addr}/cloud/api.php"), KEY, Duration::from_secs(1)).await;
-    let a = post_form(&base, "action=delete_ip&serviceid=20001&ip=192.0.2.11").await;
+    let a = post_form(&base, "action=set_rdns&serviceid=20001&ip=192.0.2.11&rdns=mta1.example.com").await;
     assert_eq!(a.status, 504);
     let o = a.outcome();
     assert!(o.message.contains("did not answer within 1 s"));
     assert!(o.message.contains("may or may not have been applied"));
-    assert_eq!(o.action.as_deref(), Some("Delete IP"));
+    assert_eq!(o.action.as_deref(), Some("Set rDNS"));
+    // A delete stops at the proxy's main-IP check, so nothing was sent.
+    let a = post_form(&base, "action=delete_ip&serviceid=20001&ip=192.0.2.11").await;
+    assert_eq!(a.status, 504);
+    assert!(a.outcome().message.contains("Nothing was deleted"));
 }
 
 #[tokio::test]
@@ -231,4 +235,27 @@ fn a_url_upstream_without_a_key_says_what_to_set() {
     let cli = hostwinds_proxy::cli::Cli::parse_from(["hostwinds-proxy", "serve", "--upstream", "ftp://x"]);
     let hostwinds_proxy::cli::Command::Serve(args) = cli.command else { panic!() };
     assert!(hostwinds_proxy::cli::serve_state(&args).err().unwrap().contains("--upstream"));
+}
+
+#[tokio::test]
+async fn deleting_the_main_ip_is_refused_by_the_proxy_whatever_the_console_sends() {
+    let sim = Arc::new(Simulator::new(SimConfig::new(KEY)));
+    let base = format!(
+        "http://{}",
+        spawn(app(AppState { upstream: Upstream::Sim(sim.clone()), api_key: KEY.into(), dist: None })).await
+    );
+    let a = post_form(&base, "action=delete_ip&serviceid=20002&ip=198.51.100.20").await;
+    assert_eq!(a.status, 400);
+    let o = a.outcome();
+    assert!(o.message.contains("is the main IP"), "{}", o.message);
+    assert_eq!(o.action.as_deref(), Some("Delete IP"));
+    // Still there.
+    let a = post_form(&base, "action=get_instance_ips&serviceid=20002").await;
+    assert!(a.body.contains("198.51.100.20"));
+    // A secondary goes.
+    let a = post_form(&base, "action=delete_ip&serviceid=20002&ip=198.51.100.22").await;
+    assert!(a.outcome().ok, "{}", a.body);
+    // An unknown server gets Hostwinds' own answer.
+    let a = post_form(&base, "action=delete_ip&serviceid=1&ip=198.51.100.22").await;
+    assert_eq!(a.outcome().message, "A valid serviceid is required.");
 }

@@ -1,0 +1,63 @@
+//! Running one mutation the way every screen does: call the proxy, record it in this
+//! browser's history, and show its result message as the API sent it.
+
+use crate::api::{self, ApiError};
+use crate::components::toast::Toaster;
+use crate::history::History;
+use hostwinds::{Action, Outcome};
+
+/// What a finished mutation came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    /// `result` was success.
+    Ok(Outcome),
+    /// Hostwinds (or the proxy) said no; nothing changed.
+    Refused(Outcome),
+    /// No usable answer: whether it was applied is unknown.
+    Unknown(ApiError),
+}
+
+impl Done {
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Done::Ok(_))
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Done::Ok(o) | Done::Refused(o) => o.message.clone(),
+            Done::Unknown(e) => e.message.clone(),
+        }
+    }
+}
+
+/// Services a mutation needs, taken from context once by the screen.
+#[derive(Clone, Copy)]
+pub struct Runner {
+    pub history: History,
+    pub toaster: Toaster,
+}
+
+impl Runner {
+    pub fn from_context() -> Runner {
+        Runner { history: crate::history::use_history(), toaster: crate::components::toast::use_toaster() }
+    }
+
+    /// Run `action`; `title_ok` names the success in the toast (the API's message follows it).
+    pub async fn run(self, endpoint: String, action: Action, title_ok: String, note: Option<String>) -> Done {
+        let label = action.name().label();
+        let done = match api::call(&endpoint, &action).await {
+            Ok(o) if o.ok => Done::Ok(o),
+            Ok(o) => Done::Refused(o),
+            Err(e) => Done::Unknown(e),
+        };
+        let message = done.message();
+        let shown = if message.is_empty() { "(Hostwinds sent no message.)".to_string() } else { message.clone() };
+        self.history.record(&action, done.is_ok(), &message);
+        match &done {
+            Done::Ok(_) => self.toaster.show(true, title_ok, shown, note),
+            Done::Refused(_) => self.toaster.show(false, format!("{label} failed"), shown, None),
+            Done::Unknown(_) => self.toaster.show(false, format!("{label}: outcome unknown"), shown, None),
+        }
+        done
+    }
+}

@@ -1,0 +1,111 @@
+//! What every screen of one server shares: its id from the route, its instance, and the
+//! header with the server's facts, its tabs and the IP cleanup request.
+
+use crate::api::{self, ApiError};
+use crate::components::message::{ErrorMessage, Loading};
+use crate::components::status::StatusBadge;
+use crate::pages::cleanup::CleanupFee;
+use crate::settings::use_settings;
+use hostwinds::{Instance, ServiceId};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+pub type InstanceResource = LocalResource<Result<Instance, ApiError>>;
+
+/// The route's service id (or why it is not one) and the server's instance.
+pub fn use_server() -> (Memo<Result<ServiceId, String>>, InstanceResource) {
+    let settings = use_settings();
+    let params = use_params_map();
+    let serviceid = Memo::new(move |_| {
+        ServiceId::parse(&params.read().get("serviceid").unwrap_or_default()).map_err(|e| e.0)
+    });
+    let instance = LocalResource::new(move || {
+        let (ep, sid) = (settings.endpoint.get(), serviceid.get());
+        async move {
+            match sid {
+                Ok(sid) => api::get_server(ep, sid).await,
+                Err(message) => Err(ApiError { message }),
+            }
+        }
+    });
+    (serviceid, instance)
+}
+
+/// The name to use for the server in titles and confirmations.
+pub fn server_name(serviceid: Memo<Result<ServiceId, String>>, instance: InstanceResource) -> String {
+    instance
+        .get()
+        .and_then(|r| r.ok())
+        .map(|i| i.display_name())
+        .or_else(|| serviceid.get().ok().map(|s| format!("Server {s}")))
+        .unwrap_or_else(|| "Server".into())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Ips,
+    Firewall,
+    Smtp,
+}
+
+#[component]
+pub fn ServerFrame(
+    serviceid: Memo<Result<ServiceId, String>>,
+    instance: InstanceResource,
+    #[allow(unused_variables)] tab: Tab,
+) -> impl IntoView {
+    view! {
+        <nav class="crumbs" aria-label="Breadcrumb"><A href="/servers">"Servers"</A></nav>
+        <Transition fallback=|| view! { <Loading label="Loading the server\u{2026}"/> }>
+            {move || instance.get().map(|r| match r {
+                Ok(i) => view! { <ServerHeader instance=i/> }.into_any(),
+                Err(e) => view! {
+                    <h1>"Server"</h1>
+                    <ErrorMessage message=e.message on_retry=Callback::new(move |_| instance.refetch())/>
+                }.into_any(),
+            })}
+        </Transition>
+        {move || serviceid.get().ok().map(|sid| {
+            let name = Signal::derive(move || server_name(serviceid, instance));
+            let base = format!("/servers/{sid}");
+            // `exact`, so the IPs tab is not also current on the other tabs.
+            let tab_link = move |_t: Tab, href: String, label: &'static str| {
+                view! { <A href=href exact=true>{label}</A> }
+            };
+            view! {
+                <div class="server-bar">
+                    <nav class="tabs" aria-label="Server">
+                        {tab_link(Tab::Ips, base.clone(), "IPs")}
+                        {tab_link(Tab::Firewall, format!("{base}/firewall"), "Firewall")}
+                        {tab_link(Tab::Smtp, format!("{base}/smtp"), "SMTP filters")}
+                    </nav>
+                    <CleanupFee serviceid=sid name/>
+                </div>
+            }
+        })}
+    }
+}
+
+#[component]
+fn ServerHeader(instance: Instance) -> impl IntoView {
+    let name = instance.display_name();
+    let status = instance.status.clone().unwrap_or_else(|| "unknown".into());
+    let busy = instance.busy();
+    let dash = || "\u{2014}".to_string();
+    let state = format!(
+        "vm {} \u{b7} task {} \u{b7} power {}",
+        instance.vm_state.clone().unwrap_or_else(dash),
+        instance.task_state.clone().unwrap_or_else(|| "none".into()),
+        instance.power_state.clone().unwrap_or_else(dash),
+    );
+    view! {
+        <h1>{name}</h1>
+        <dl class="facts">
+            <div><dt>"Service ID"</dt><dd class="num">{instance.serviceid.map(|s| s.to_string()).unwrap_or_else(dash)}</dd></div>
+            <div><dt>"Main IP"</dt><dd class="mono" data-testid="main-ip">{instance.main_ip.map(|i| i.to_string()).unwrap_or_else(dash)}</dd></div>
+            <div><dt>"Location"</dt><dd>{instance.location_id.clone().unwrap_or_else(dash)}</dd></div>
+            <div><dt>"Status"</dt><dd><StatusBadge status busy/>" "<span class="muted" data-testid="server-state">{state}</span></dd></div>
+        </dl>
+    }
+}

@@ -1,0 +1,54 @@
+//! rDNS names set through this console, by IP, kept in localStorage: shown where Hostwinds'
+//! IP items carry no `rdns` (the live API is only known to send `ip`).
+
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+const KEY: &str = "hostwinds.rdns";
+const MAX: usize = 5000;
+
+#[derive(Clone, Copy)]
+pub struct RdnsMemory {
+    pub names: RwSignal<HashMap<String, String>>,
+}
+
+impl RdnsMemory {
+    pub fn load() -> RdnsMemory {
+        let map = storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|s| serde_json::from_str::<HashMap<String, String>>(&s).ok())
+            .unwrap_or_default();
+        RdnsMemory { names: RwSignal::new(map) }
+    }
+
+    pub fn remember(&self, ip: &str, name: &str) {
+        self.names.update(|m| {
+            if m.len() >= MAX && !m.contains_key(ip) {
+                return;
+            }
+            m.insert(ip.to_string(), name.to_string());
+        });
+        self.save();
+    }
+
+    pub fn forget(&self, ip: &str) {
+        self.names.update(|m| {
+            m.remove(ip);
+        });
+        self.save();
+    }
+
+    fn save(&self) {
+        if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&self.names.get_untracked())) {
+            let _ = s.set_item(KEY, &json);
+        }
+    }
+}
+
+pub fn use_rdns_memory() -> RdnsMemory {
+    expect_context::<RdnsMemory>()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
