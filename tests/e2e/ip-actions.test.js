@@ -167,3 +167,34 @@ test('regenerating networking warns of the reboot, then follows the server until
   await watch.getByText('status ACTIVE · vm active · task none').waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('watching pauses while the page is hidden and stops when the screen is left', async () => {
+  const { page, calls } = await ipScreen(20004, { poll: 1, limit: 60 });
+  const reads = () => calls.filter((c) => c.action === 'get_instance').length;
+  const setHidden = (hidden) => page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  }, hidden);
+
+  await page.getByRole('button', { name: 'Rotate main IP' }).click();
+  await dialog(page).getByRole('button', { name: 'Rotate main IP' }).click();
+  await page.getByTestId('watch').getByText('Waiting for the new main IP').waitFor();
+  await setHidden(true);
+  const whileHidden = reads();
+  await page.waitForTimeout(3500);
+  assert.equal(reads(), whileHidden, 'no polling while hidden');
+  await setHidden(false);
+  await page.getByTestId('watch').getByText('The main IP changed').waitFor({ timeout: 20000 });
+  assert.ok(reads() > whileHidden);
+
+  // Start another watch, then leave the screen: polling ends with it.
+  await page.getByTestId('watch').getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Rotate main IP' }).click();
+  await dialog(page).getByRole('button', { name: 'Rotate main IP' }).click();
+  await page.getByTestId('watch').getByText('Waiting for the new main IP').waitFor();
+  await page.getByRole('link', { name: 'Servers', exact: true }).first().click();
+  await page.locator('table.servers tbody tr').first().waitFor();
+  const afterLeaving = reads();
+  await page.waitForTimeout(3000);
+  assert.equal(reads(), afterLeaving, 'no polling after leaving the screen');
+});
