@@ -8,6 +8,7 @@
 mod action;
 mod decode;
 mod redact;
+mod roles;
 mod text;
 mod values;
 mod views;
@@ -15,6 +16,7 @@ mod views;
 pub use action::{Action, ActionName, RequestError};
 pub use decode::{decode, Outcome};
 pub use redact::{redact, redact_text, SECRET_FIELDS};
+pub use roles::Role;
 pub use text::html_to_text;
 pub use values::{Ip, LocationId, ProfileName, RdnsName, ServiceId, ValueError};
 pub use views::{

@@ -1,11 +1,13 @@
 //! Command line: `serve` (the proxy) and `simulate` (the simulator alone over HTTP).
 //! Every option is checked at start-up with an error that names the flag to fix.
 
+use crate::audit::AuditStore;
+use crate::auth::{hash_password, Auth, SessionKeys, TrustedHeader, Users};
 use crate::simulator::{SimConfig, Simulator};
 use crate::upstream::Upstream;
 use crate::AppState;
 use clap::{Args, Parser, Subcommand};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +25,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Run the Hostwinds simulator alone, over HTTP at POST /cloud/api.php.
     Simulate(SimulateArgs),
+    /// Print an argon2 hash of the password read from standard input, for the users file.
+    HashPassword,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -67,6 +71,30 @@ pub struct ServeArgs {
     pub upstream_timeout_secs: u64,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Users and roles (TOML: [[users]] name, role = "admin"|"support", password_hash).
+    /// Without it, the simulator on a loopback address offers admin/admin and support/support.
+    #[arg(long, env = "HOSTWINDS_USERS")]
+    pub users: Option<PathBuf>,
+    /// File with the secret that signs session cookies (at least 32 bytes); every proxy behind
+    /// one load balancer needs the same. Else HOSTWINDS_SESSION_SECRET; else a random one
+    /// (sessions end when the proxy restarts).
+    #[arg(long)]
+    pub session_secret_file: Option<PathBuf>,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, default_value_t = 480, env = "HOSTWINDS_SESSION_IDLE_MINS")]
+    pub session_idle_mins: u64,
+    /// Mark cookies Secure even without X-Forwarded-Proto: https (set it behind TLS).
+    #[arg(long)]
+    pub secure_cookies: bool,
+    /// Trust this header for the user name (SSO in front of the proxy), from --trusted-peer only.
+    #[arg(long)]
+    pub trusted_user_header: Option<String>,
+    /// An address allowed to set --trusted-user-header (repeat for several).
+    #[arg(long)]
+    pub trusted_peer: Vec<IpAddr>,
+    /// The audit log: a SQLite file path, or a postgres://user@host/db URL when several proxies share it.
+    #[arg(long, default_value = "data/audit.sqlite", env = "HOSTWINDS_DATABASE")]
+    pub database: String,
 }
 
 #[derive(Args, Debug)]
@@ -101,8 +129,75 @@ fn read_key(file: &Option<PathBuf>) -> Result<Option<String>, String> {
     }
 }
 
+fn session_keys(file: &Option<PathBuf>) -> Result<Option<SessionKeys>, String> {
+    let secret = match file {
+        Some(p) => Some(std::fs::read(p).map_err(|e| format!("--session-secret-file {}: {e}", p.display()))?),
+        None => std::env::var("HOSTWINDS_SESSION_SECRET").ok().map(String::into_bytes),
+    };
+    match secret {
+        None => Ok(None),
+        Some(mut s) => {
+            while s.last().is_some_and(|b| b.is_ascii_whitespace()) {
+                s.pop();
+            }
+            SessionKeys::new(s).map(Some).map_err(|e| format!("--session-secret-file / HOSTWINDS_SESSION_SECRET: {e}"))
+        }
+    }
+}
+
+fn auth(args: &ServeArgs) -> Result<Auth, String> {
+    let users = match &args.users {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("--users {}: {e}", p.display()))?;
+            let u = Users::from_toml(&text).map_err(|e| format!("--users {}: {e}", p.display()))?;
+            if u.is_empty() {
+                return Err(format!("--users {}: the file lists no users", p.display()));
+            }
+            u
+        }
+        None if args.upstream == "sim" && args.listen.ip().is_loopback() => {
+            tracing::warn!("no --users file: demo accounts admin/admin and support/support are enabled (simulator on a loopback address only)");
+            Users::demo()?
+        }
+        None => {
+            return Err("--users FILE is required: the demo accounts (admin/admin, support/support) are only offered with --upstream sim on a loopback --listen address".into())
+        }
+    };
+    let trusted = match (&args.trusted_user_header, args.trusted_peer.is_empty()) {
+        (None, true) => None,
+        (None, false) => return Err("--trusted-peer needs --trusted-user-header".into()),
+        (Some(_), true) => return Err("--trusted-user-header needs at least one --trusted-peer address".into()),
+        (Some(h), false) => {
+            let header = h.trim().to_ascii_lowercase();
+            if axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
+                return Err(format!("--trusted-user-header {h:?} is not a header name"));
+            }
+            Some(TrustedHeader { header, peers: args.trusted_peer.clone() })
+        }
+    };
+    let keys = match session_keys(&args.session_secret_file)? {
+        Some(k) => k,
+        None => {
+            tracing::warn!("no session secret set: using a random one, so sessions end when this proxy restarts and are not shared with other proxies");
+            SessionKeys::random()
+        }
+    };
+    if !(5..=7 * 24 * 60).contains(&args.session_idle_mins) {
+        return Err("--session-idle-mins must be between 5 and 10080 (a week)".into());
+    }
+    Ok(Auth::new(users, keys, Duration::from_secs(args.session_idle_mins * 60), args.secure_cookies, trusted))
+}
+
+async fn audit_store(database: &str) -> Result<AuditStore, String> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        AuditStore::open_postgres(database).await
+    } else {
+        AuditStore::open_sqlite(std::path::Path::new(database))
+    }
+}
+
 /// Build the proxy's state from `serve` flags.
-pub fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
+pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
     let timeout = Duration::from_secs(args.upstream_timeout_secs.clamp(1, 600));
     let (upstream, api_key) = if args.upstream == "sim" {
         // The in-process simulator gets a key of its own, so the proxy's forwarding path
@@ -134,20 +229,38 @@ pub fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
         );
         None
     };
-    Ok(AppState { upstream, api_key, dist })
+    let auth = auth(args)?;
+    let audit = audit_store(&args.database).await?;
+    Ok(AppState { upstream, api_key, dist, auth, audit })
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => {
-            let state = serve_state(&args)?;
+            let state = serve_state(&args).await?;
             let upstream = state.upstream.describe();
+            tracing::info!(
+                "{} users, audit log in {} ({})",
+                state.auth.users.len(),
+                state.audit.describe(),
+                if state.audit.describe() == "sqlite" { args.database.as_str() } else { "postgres" }
+            );
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
                 .map_err(|e| format!("--listen {}: {e}", args.listen))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!("console and proxy on http://{addr} (upstream: {upstream})");
             crate::serve(listener, crate::app(state)).await.map_err(|e| e.to_string())
+        }
+        Command::HashPassword => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).map_err(|e| format!("reading the password: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            if password.is_empty() {
+                return Err("type a password on standard input".into());
+            }
+            println!("{}", hash_password(password)?);
+            Ok(())
         }
         Command::Simulate(args) => {
             let key = read_key(&args.api_key_file)?.unwrap_or_else(|| "simulator-key".into());

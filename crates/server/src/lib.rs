@@ -3,6 +3,8 @@
 //! The key never reaches a browser: the console posts a form without it to `/api`, the
 //! proxy validates it with `hostwinds`, adds the key, forwards it, and redacts the answer.
 
+pub mod audit;
+pub mod auth;
 pub mod cli;
 mod proxy;
 pub mod simulator;
@@ -13,7 +15,10 @@ pub use proxy::{app, AppState};
 
 /// Serve `app` on an already-bound listener until the process is told to stop.
 pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    // Peer addresses feed the sign-in limiter and the trusted-header check.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

@@ -1,15 +1,20 @@
-//! The proxy's routes: `POST /api`, `GET /healthz`, and the built console.
+//! The proxy's routes: `POST /api`, `GET /api/audit`, `/auth/*`, `GET /healthz`, and the
+//! built console. Handlers stay thin: check origin and caller, validate, check the role,
+//! audit, forward, answer.
 
+use crate::audit::{AuditStore, Finish, NewRecord, Outcome, Query};
+use crate::auth::{now_ms, same_origin, Auth, Caller, LoginError};
 use crate::statics;
 use crate::upstream::{Upstream, UpstreamError};
-use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::body::to_bytes;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hostwinds::{Action, ActionName, Instance, Ip, ServiceId};
 use serde_json::json;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -24,6 +29,8 @@ pub struct AppState {
     pub api_key: String,
     /// The built console; `None` when only the API is served.
     pub dist: Option<PathBuf>,
+    pub auth: Auth,
+    pub audit: AuditStore,
 }
 
 pub fn app(state: AppState) -> Router {
@@ -31,6 +38,10 @@ pub fn app(state: AppState) -> Router {
     let state = Arc::new(state);
     let api = Router::new()
         .route("/api", post(api_call))
+        .route("/api/audit", get(audit_log))
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
         .route("/healthz", get(healthz))
         .with_state(state);
     let router = match dist {
@@ -51,12 +62,27 @@ fn refusal(status: StatusCode, action: Option<ActionName>, message: &str) -> Res
     (status, Json(serde_json::Value::Array(vec![o.into()]))).into_response()
 }
 
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+fn peer(req: &Request) -> Option<SocketAddr> {
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0)
+}
+
+fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(c) = cookie {
+        resp.headers_mut().append(header::SET_COOKIE, c);
+    }
+    resp
+}
+
 async fn healthz(State(st): State<Arc<AppState>>) -> impl IntoResponse {
     let upstream = match st.upstream {
         Upstream::Sim(_) => "sim",
         Upstream::Http { .. } => "hostwinds",
     };
-    Json(json!({"status": "ok", "upstream": upstream}))
+    Json(json!({"status": "ok", "upstream": upstream, "audit": st.audit.describe()}))
 }
 
 fn is_form(headers: &HeaderMap) -> bool {
@@ -67,7 +93,35 @@ fn is_form(headers: &HeaderMap) -> bool {
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
 }
 
+const CROSS_SITE: &str = "Cross-site requests are refused: use the console, or send the x-hostwinds-console header.";
+
+fn audit_record(caller: &Caller, name: ActionName, action: Option<&Action>) -> NewRecord {
+    let params: serde_json::Map<String, serde_json::Value> = action
+        .map(|a| a.encode())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| *k != "action" && *k != "serviceid")
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    NewRecord {
+        at_ms: now_ms() as i64,
+        user: caller.user.name.clone(),
+        role: caller.user.role.as_str().into(),
+        action: name.wire().into(),
+        serviceid: action.and_then(|a| a.serviceid()).map(|s| s.get() as i64),
+        params: serde_json::Value::Object(params).to_string(),
+    }
+}
+
 async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    if !same_origin(req.headers()) {
+        tracing::warn!("refused a cross-site POST /api");
+        return refusal(StatusCode::FORBIDDEN, None, CROSS_SITE);
+    }
+    let Some(caller) = st.auth.caller(req.headers(), peer(&req)) else {
+        return refusal(StatusCode::UNAUTHORIZED, None, "Sign in to use the console (no session, or it expired).");
+    };
+    let refresh = caller.refresh.clone();
     if !is_form(req.headers()) {
         return refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -78,32 +132,86 @@ async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
     let body = match to_bytes(req.into_body(), BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
-            return refusal(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                None,
-                &format!("The request is larger than {} KiB.", BODY_LIMIT / 1024),
-            )
+            let msg = format!("The request is larger than {} KiB.", BODY_LIMIT / 1024);
+            return refusal(StatusCode::PAYLOAD_TOO_LARGE, None, &msg);
         }
     };
     let action = match Action::from_form_body(&body) {
         Ok(a) => a,
         Err(e) => {
-            tracing::info!(action = e.action.map(|a| a.wire()).unwrap_or("-"), "refused: {}", e.message);
-            return refusal(StatusCode::BAD_REQUEST, e.action, &e.message);
+            tracing::info!(user = %caller.user.name, action = e.action.map(|a| a.wire()).unwrap_or("-"), "refused: {}", e.message);
+            if let Some(name) = e.action.filter(|a| a.mutates()) {
+                let fin = Finish { outcome: Outcome::Refused, message: e.message.clone(), status: 400, latency_ms: None };
+                if let Err(err) = st.audit.record(&audit_record(&caller, name, None), &fin).await {
+                    tracing::error!("audit log write failed: {err}");
+                }
+            }
+            return with_cookie(refusal(StatusCode::BAD_REQUEST, e.action, &e.message), refresh);
         }
     };
-    if let Action::DeleteIp { serviceid, ip } = &action {
-        if let Some(refused) = refuse_deleting_main_ip(&st, *serviceid, *ip).await {
-            return refused;
+    let name = action.name();
+    if !caller.user.role.allows(name) {
+        let msg = caller.user.role.refusal(name);
+        tracing::info!(user = %caller.user.name, action = name.wire(), "refused: role");
+        let fin = Finish { outcome: Outcome::Refused, message: msg.clone(), status: 403, latency_ms: None };
+        if let Err(err) = st.audit.record(&audit_record(&caller, name, Some(&action)), &fin).await {
+            tracing::error!("audit log write failed: {err}");
         }
+        return with_cookie(refusal(StatusCode::FORBIDDEN, Some(name), &msg), refresh);
     }
-    forward(&st, &action).await
+    if !name.mutates() {
+        return with_cookie(forward(&st, &action).await.response, refresh);
+    }
+
+    // A mutation: its audit row exists before anything is sent, or nothing is sent.
+    let rec = audit_record(&caller, name, Some(&action));
+    let id = match st.audit.begin(&rec).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!("audit log write failed, mutation not sent: {e}");
+            let msg = "The audit log cannot be written, so the call was not sent to Hostwinds. Nothing changed.";
+            return with_cookie(refusal(StatusCode::SERVICE_UNAVAILABLE, Some(name), msg), refresh);
+        }
+    };
+    let done = match &action {
+        Action::DeleteIp { serviceid, ip } => match refuse_deleting_main_ip(&st, *serviceid, *ip).await {
+            Some(r) => r,
+            None => forward(&st, &action).await,
+        },
+        _ => forward(&st, &action).await,
+    };
+    tracing::info!(user = %caller.user.name, action = name.wire(), outcome = done.outcome.as_str(), "audited");
+    let fin = Finish { outcome: done.outcome, message: done.message, status: done.status, latency_ms: done.latency_ms };
+    if let Err(e) = st.audit.finish(id, &fin).await {
+        // The row stays "pending": the log still shows the call was made.
+        tracing::error!("audit log could not record the outcome of row {id}: {e}");
+    }
+    with_cookie(done.response, refresh)
+}
+
+/// A finished call: the answer, and what the audit log says of it.
+struct Done {
+    response: Response,
+    outcome: Outcome,
+    message: String,
+    status: u16,
+    latency_ms: Option<i64>,
+}
+
+fn refused_here(status: StatusCode, name: ActionName, message: String) -> Done {
+    Done {
+        response: refusal(status, Some(name), &message),
+        outcome: Outcome::Refused,
+        message,
+        status: status.as_u16(),
+        latency_ms: None,
+    }
 }
 
 /// Hostwinds refuses to delete the main IP too, but the proxy does not rely on it: a crafted
 /// request must never get that far. The main IP is read from get_instance, never the list.
-async fn refuse_deleting_main_ip(st: &AppState, serviceid: ServiceId, ip: Ip) -> Option<Response> {
-    let name = Some(ActionName::DeleteIp);
+async fn refuse_deleting_main_ip(st: &AppState, serviceid: ServiceId, ip: Ip) -> Option<Done> {
+    let name = ActionName::DeleteIp;
     let form = vec![
         ("action", ActionName::GetInstance.wire().to_string()),
         ("serviceid", serviceid.to_string()),
@@ -117,35 +225,32 @@ async fn refuse_deleting_main_ip(st: &AppState, serviceid: ServiceId, ip: Ip) ->
                 return None;
             }
             match o.data.as_ref().and_then(|d| Instance::from_value(d, None)) {
-                Some(i) if i.main_ip == Some(ip) => {
-                    tracing::info!(action = "delete_ip", serviceid = %serviceid, "refused: main IP");
-                    Some(refusal(
-                        StatusCode::BAD_REQUEST,
-                        name,
-                        &format!("{ip} is the main IP of server {serviceid} and cannot be deleted. Make another IP main first."),
-                    ))
-                }
+                Some(i) if i.main_ip == Some(ip) => Some(refused_here(
+                    StatusCode::BAD_REQUEST,
+                    name,
+                    format!("{ip} is the main IP of server {serviceid} and cannot be deleted. Make another IP main first."),
+                )),
                 Some(_) => None,
-                None => Some(refusal(
+                None => Some(refused_here(
                     StatusCode::BAD_GATEWAY,
                     name,
-                    "Could not check that the IP is not the main IP: Hostwinds sent the server in an unreadable shape. Nothing was deleted.",
+                    "Could not check that the IP is not the main IP: Hostwinds sent the server in an unreadable shape. Nothing was deleted.".into(),
                 )),
             }
         }
         Err(e) => {
             let status = if matches!(e, UpstreamError::Timeout(_)) { StatusCode::GATEWAY_TIMEOUT } else { StatusCode::BAD_GATEWAY };
-            Some(refusal(
+            Some(refused_here(
                 status,
                 name,
-                "Could not check that the IP is not the main IP: Hostwinds did not answer. Nothing was deleted.",
+                "Could not check that the IP is not the main IP: Hostwinds did not answer. Nothing was deleted.".into(),
             ))
         }
     }
 }
 
 /// Send a validated action upstream with the key and answer with the redacted body.
-async fn forward(st: &AppState, action: &Action) -> Response {
+async fn forward(st: &AppState, action: &Action) -> Done {
     let name = action.name();
     let mut form = action.encode();
     form.push(("API", st.api_key.clone()));
@@ -156,6 +261,7 @@ async fn forward(st: &AppState, action: &Action) -> Response {
     match result {
         Ok(reply) => {
             let body = scrub(&reply.body, &st.api_key);
+            let o = hostwinds::decode(reply.status, &body);
             tracing::info!(action = name.wire(), serviceid = %sid, upstream_status = reply.status, ms, "forwarded");
             // Upstream auth failures (401/403) are Hostwinds refusing the key, not the
             // user's session: they reach the console as 502 so it never mistakes them for
@@ -171,7 +277,13 @@ async fn forward(st: &AppState, action: &Action) -> Response {
             if let Ok(v) = HeaderValue::from_str(&reply.status.to_string()) {
                 h.insert("x-upstream-status", v);
             }
-            resp
+            Done {
+                response: resp,
+                outcome: if o.ok { Outcome::Ok } else { Outcome::Error },
+                message: o.message,
+                status: reply.status,
+                latency_ms: Some(ms as i64),
+            }
         }
         Err(e) => {
             tracing::warn!(action = name.wire(), serviceid = %sid, ms, "upstream failed: {e:?}");
@@ -180,30 +292,150 @@ async fn forward(st: &AppState, action: &Action) -> Response {
             } else {
                 ""
             };
-            match e {
-                UpstreamError::Timeout(t) => refusal(
+            let (status, message, outcome) = match e {
+                UpstreamError::Timeout(t) => (
                     StatusCode::GATEWAY_TIMEOUT,
-                    Some(name),
-                    &format!("Hostwinds did not answer within {} s.{maybe_applied}", t.as_secs()),
+                    format!("Hostwinds did not answer within {} s.{maybe_applied}", t.as_secs()),
+                    Outcome::Unknown,
                 ),
-                UpstreamError::Connect(why) => refusal(
+                UpstreamError::Connect(why) => (
                     StatusCode::BAD_GATEWAY,
-                    Some(name),
-                    &format!("The proxy could not connect to Hostwinds ({why}). Nothing was sent."),
+                    format!("The proxy could not connect to Hostwinds ({why}). Nothing was sent."),
+                    Outcome::Error,
                 ),
-                UpstreamError::Broken(why) => refusal(
+                UpstreamError::Broken(why) => (
                     StatusCode::BAD_GATEWAY,
-                    Some(name),
-                    &format!("The connection to Hostwinds broke before its answer arrived ({why}).{maybe_applied}"),
+                    format!("The connection to Hostwinds broke before its answer arrived ({why}).{maybe_applied}"),
+                    Outcome::Unknown,
                 ),
+            };
+            Done {
+                response: refusal(status, Some(name), &message),
+                outcome,
+                message,
+                status: status.as_u16(),
+                latency_ms: Some(ms as i64),
             }
         }
     }
 }
 
 /// Remove the root secrets and any echo of the key from an upstream body.
-fn scrub(body: &str, key: &str) -> Body {
+fn scrub(body: &str, key: &str) -> String {
     let redacted = hostwinds::redact_text(body);
-    let clean = if !key.is_empty() && redacted.contains(key) { redacted.replace(key, "[redacted]") } else { redacted };
-    Body::from(clean)
+    if !key.is_empty() && redacted.contains(key) {
+        redacted.replace(key, "[redacted]")
+    } else {
+        redacted
+    }
+}
+
+async fn login(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    if !same_origin(req.headers()) {
+        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
+    }
+    let headers = req.headers().clone();
+    let peer = peer(&req);
+    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
+        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "The sign-in form is too large.");
+    };
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let field = |k: &str| form.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).unwrap_or("");
+    let (user, password) = (field("username"), field("password"));
+    if user.trim().is_empty() || password.is_empty() {
+        return json_error(StatusCode::BAD_REQUEST, "Enter a user name and a password.");
+    }
+    // Hashing is slow on purpose: keep it off the async workers.
+    let st2 = st.clone();
+    let (u, p, h) = (user.to_string(), password.to_string(), headers.clone());
+    let result = tokio::task::spawn_blocking(move || st2.auth.login(&u, &p, peer, &h)).await;
+    match result {
+        Ok(Ok((user, cookie))) => {
+            tracing::info!(user = %user.name, role = user.role.as_str(), "signed in");
+            with_cookie(Json(json!({"name": user.name, "role": user.role.as_str()})).into_response(), Some(cookie))
+        }
+        Ok(Err(LoginError::Slowed(wait))) => {
+            let secs = wait.as_secs().max(1);
+            let mut r = json_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("Too many failed sign-ins. Try again in {secs} s."),
+            );
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
+        Ok(Err(LoginError::Wrong)) => {
+            tracing::info!("failed sign-in");
+            json_error(StatusCode::UNAUTHORIZED, "Wrong user name or password.")
+        }
+        Err(_) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "Sign-in failed inside the proxy."),
+    }
+}
+
+async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
+    }
+    with_cookie(Json(json!({"ok": true})).into_response(), Some(st.auth.logout_cookie(&headers)))
+}
+
+async fn me(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    match st.auth.caller(req.headers(), peer(&req)) {
+        Some(c) => with_cookie(
+            Json(json!({"name": c.user.name, "role": c.user.role.as_str(), "demo": st.auth.users.demo})).into_response(),
+            c.refresh,
+        ),
+        None => json_error(StatusCode::UNAUTHORIZED, "Not signed in."),
+    }
+}
+
+/// `GET /api/audit?server=&user=&action=&outcome=&from=&to=&page=&per_page=` (times in ms).
+async fn audit_log(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    let Some(caller) = st.auth.caller(req.headers(), peer(&req)) else {
+        return json_error(StatusCode::UNAUTHORIZED, "Not signed in.");
+    };
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect();
+    let mut q = Query { page: 1, per_page: 50, ..Default::default() };
+    for (k, v) in pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()) {
+        let v = v.trim().to_string();
+        let int = |what: &str| v.parse::<i64>().map_err(|_| format!("{what} must be a whole number, not {v:?}"));
+        let r: Result<(), String> = match k.as_str() {
+            "server" => ServiceId::parse(&v).map(|s| q.serviceid = Some(s.get() as i64)).map_err(|e| e.0),
+            "user" => {
+                q.user = Some(v);
+                Ok(())
+            }
+            "action" => match ActionName::from_wire(&v) {
+                Some(a) => {
+                    q.action = Some(a.wire().into());
+                    Ok(())
+                }
+                None => Err(format!("unknown action {v:?}")),
+            },
+            "outcome" => match v.as_str() {
+                "ok" | "error" | "refused" | "unknown" | "pending" => {
+                    q.outcome = Some(v);
+                    Ok(())
+                }
+                _ => Err("outcome is one of ok, error, refused, unknown, pending".into()),
+            },
+            "from" => int("from").map(|n| q.from_ms = Some(n)),
+            "to" => int("to").map(|n| q.to_ms = Some(n)),
+            "page" => int("page").map(|n| q.page = n.clamp(1, 1_000_000) as u32),
+            "per_page" => int("per_page").map(|n| q.per_page = n.clamp(1, 200) as u32),
+            _ => Err(format!("unknown filter {k:?}")),
+        };
+        if let Err(e) = r {
+            return json_error(StatusCode::BAD_REQUEST, &e);
+        }
+    }
+    match st.audit.query(&q).await {
+        Ok(page) => with_cookie(Json(page).into_response(), caller.refresh),
+        Err(e) => {
+            tracing::error!("audit log read failed: {e}");
+            json_error(StatusCode::SERVICE_UNAVAILABLE, "The audit log cannot be read right now.")
+        }
+    }
 }

@@ -2,6 +2,8 @@
 
 use axum::routing::post;
 use axum::Router;
+use hostwinds_proxy::audit::AuditStore;
+use hostwinds_proxy::auth::Auth;
 use hostwinds_proxy::simulator::{SimConfig, Simulator};
 use hostwinds_proxy::upstream::Upstream;
 use hostwinds_proxy::{app, AppState};
@@ -15,18 +17,38 @@ const KEY: &str = "hw-test-key-5f2c";
 async fn spawn(router: Router) -> SocketAddr {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(l, router).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(l, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+    });
     addr
 }
 
+fn state(upstream: Upstream, key: &str, dist: Option<PathBuf>) -> AppState {
+    AppState { upstream, api_key: key.into(), dist, auth: Auth::demo().unwrap(), audit: AuditStore::memory() }
+}
+
+/// A client signed in as the demo admin, sending the console's header.
+async fn admin(base: &str) -> reqwest::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("x-hostwinds-console", reqwest::header::HeaderValue::from_static("1"));
+    let c = reqwest::Client::builder().cookie_store(true).default_headers(h).build().unwrap();
+    let r = c
+        .post(format!("{base}/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("username=admin&password=admin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "sign-in");
+    c
+}
+
 fn sim_state(dist: Option<PathBuf>) -> AppState {
-    let sim = Simulator::new(SimConfig::new(KEY));
-    AppState { upstream: Upstream::Sim(Arc::new(sim)), api_key: KEY.into(), dist }
+    state(Upstream::Sim(Arc::new(Simulator::new(SimConfig::new(KEY)))), KEY, dist)
 }
 
 async fn proxy_to_url(url: String, key: &str, timeout: Duration) -> String {
-    let state = AppState { upstream: Upstream::http(&url, timeout).unwrap(), api_key: key.into(), dist: None };
-    format!("http://{}", spawn(app(state)).await)
+    format!("http://{}", spawn(app(state(Upstream::http(&url, timeout).unwrap(), key, None))).await)
 }
 
 struct Answer {
@@ -42,7 +64,8 @@ impl Answer {
 }
 
 async fn post_form(base: &str, body: impl Into<String>) -> Answer {
-    let r = reqwest::Client::new()
+    let r = admin(base)
+        .await
         .post(format!("{base}/api"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body.into())
@@ -131,7 +154,8 @@ async fn oversized_and_non_form_bodies_are_refused() {
     let a = post_form(&base, format!("action=get_instances&pad={}", "x".repeat(20_000))).await;
     assert_eq!(a.status, 413);
     assert!(a.outcome().message.contains("larger than"));
-    let r = reqwest::Client::new()
+    let r = admin(&base)
+        .await
         .post(format!("{base}/api"))
         .header("content-type", "application/json")
         .body(r#"{"action":"get_instances"}"#)
@@ -204,7 +228,7 @@ async fn the_console_is_served_with_deep_links_wasm_mime_and_compression() {
     std::fs::write(dist.join("index.html"), format!("<!doctype html><title>Console</title>{}", " ".repeat(2000))).unwrap();
     std::fs::write(dist.join("console-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).unwrap();
     let base = format!("http://{}", spawn(app(sim_state(Some(dist.clone())))).await);
-    let client = reqwest::Client::new();
+    let client = admin(&base).await;
     let r = client.get(format!("{base}/servers/20001")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-cache");
@@ -224,26 +248,23 @@ async fn the_console_is_served_with_deep_links_wasm_mime_and_compression() {
     let _ = std::fs::remove_dir_all(dist);
 }
 
-#[test]
-fn a_url_upstream_without_a_key_says_what_to_set() {
+#[tokio::test]
+async fn a_url_upstream_without_a_key_says_what_to_set() {
     use clap::Parser;
     std::env::remove_var("HOSTWINDS_API_KEY");
     let cli = hostwinds_proxy::cli::Cli::parse_from(["hostwinds-proxy", "serve", "--upstream", "https://clients.hostwinds.com/cloud/api.php"]);
     let hostwinds_proxy::cli::Command::Serve(args) = cli.command else { panic!() };
-    let err = hostwinds_proxy::cli::serve_state(&args).err().expect("must refuse");
+    let err = hostwinds_proxy::cli::serve_state(&args).await.err().expect("must refuse");
     assert!(err.contains("HOSTWINDS_API_KEY") && err.contains("--api-key-file"), "{err}");
     let cli = hostwinds_proxy::cli::Cli::parse_from(["hostwinds-proxy", "serve", "--upstream", "ftp://x"]);
     let hostwinds_proxy::cli::Command::Serve(args) = cli.command else { panic!() };
-    assert!(hostwinds_proxy::cli::serve_state(&args).err().unwrap().contains("--upstream"));
+    assert!(hostwinds_proxy::cli::serve_state(&args).await.err().unwrap().contains("--upstream"));
 }
 
 #[tokio::test]
 async fn deleting_the_main_ip_is_refused_by_the_proxy_whatever_the_console_sends() {
     let sim = Arc::new(Simulator::new(SimConfig::new(KEY)));
-    let base = format!(
-        "http://{}",
-        spawn(app(AppState { upstream: Upstream::Sim(sim.clone()), api_key: KEY.into(), dist: None })).await
-    );
+    let base = format!("http://{}", spawn(app(state(Upstream::Sim(sim.clone()), KEY, None))).await);
     let a = post_form(&base, "action=delete_ip&serviceid=20002&ip=198.51.100.20").await;
     assert_eq!(a.status, 400);
     let o = a.outcome();

@@ -1,0 +1,171 @@
+//! Sign-in, sessions, the trusted SSO header, and the cross-site check.
+
+mod limiter;
+mod session;
+mod users;
+
+pub use session::SessionKeys;
+pub use users::{hash_password, User, Users};
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use limiter::Limiter;
+use session::{clear_cookie, cookie_value, set_cookie, Claims, COOKIE};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The header the console sends on every call; a cross-site HTML form cannot set it.
+pub const CONSOLE_HEADER: &str = "x-hostwinds-console";
+
+pub struct TrustedHeader {
+    pub header: String,
+    pub peers: Vec<IpAddr>,
+}
+
+pub struct Auth {
+    pub users: Users,
+    keys: SessionKeys,
+    idle: Duration,
+    secure_cookies: bool,
+    trusted: Option<TrustedHeader>,
+    limiter: Limiter,
+}
+
+/// Who is calling, and the cookie to refresh their session with, if any.
+pub struct Caller {
+    pub user: User,
+    pub refresh: Option<HeaderValue>,
+}
+
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+pub enum LoginError {
+    Wrong,
+    Slowed(Duration),
+}
+
+impl Auth {
+    pub fn new(
+        users: Users,
+        keys: SessionKeys,
+        idle: Duration,
+        secure_cookies: bool,
+        trusted: Option<TrustedHeader>,
+    ) -> Auth {
+        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default() }
+    }
+
+    /// The demo accounts with a random secret: for the simulator and tests.
+    pub fn demo() -> Result<Auth, String> {
+        Ok(Auth::new(Users::demo()?, SessionKeys::random(), Duration::from_secs(8 * 3600), false, None))
+    }
+
+    pub fn idle(&self) -> Duration {
+        self.idle
+    }
+
+    fn secure(&self, headers: &HeaderMap) -> bool {
+        self.secure_cookies
+            || headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+    }
+
+    fn cookie_for(&self, user: &str, headers: &HeaderMap) -> Option<HeaderValue> {
+        let value = self.keys.sign(&Claims { user: user.to_string(), seen_ms: now_ms() });
+        HeaderValue::from_str(&set_cookie(&value, self.idle.as_secs().max(1), self.secure(headers))).ok()
+    }
+
+    pub fn logout_cookie(&self, headers: &HeaderMap) -> HeaderValue {
+        HeaderValue::from_str(&clear_cookie(self.secure(headers))).unwrap_or(HeaderValue::from_static(""))
+    }
+
+    /// The caller from the trusted header (from a configured peer only) or the session cookie.
+    pub fn caller(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<Caller> {
+        if let (Some(t), Some(peer)) = (&self.trusted, peer) {
+            if t.peers.contains(&peer.ip()) {
+                if let Some(name) = headers.get(t.header.as_str()).and_then(|v| v.to_str().ok()) {
+                    return self.users.get(name).map(|u| Caller { user: u.clone(), refresh: None });
+                }
+            }
+        }
+        let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok())?;
+        let claims = self.keys.verify(cookie_value(cookies, COOKIE)?)?;
+        let now = now_ms();
+        if now.saturating_sub(claims.seen_ms) > self.idle.as_millis() as u64 {
+            return None;
+        }
+        let user = self.users.get(&claims.user)?.clone();
+        // Sliding expiry: refresh at most once a minute.
+        let refresh = (now.saturating_sub(claims.seen_ms) > 60_000).then(|| self.cookie_for(&user.name, headers)).flatten();
+        Some(Caller { user, refresh })
+    }
+
+    /// Check a password; on success the cookie that starts the session.
+    pub fn login(
+        &self,
+        name: &str,
+        password: &str,
+        peer: Option<SocketAddr>,
+        headers: &HeaderMap,
+    ) -> Result<(User, HeaderValue), LoginError> {
+        let mut keys = vec![format!("user:{}", name.trim().to_ascii_lowercase())];
+        if let Some(p) = peer {
+            keys.push(format!("addr:{}", p.ip()));
+        }
+        let now = Instant::now();
+        if let Some(wait) = self.limiter.wait(&keys, now) {
+            return Err(LoginError::Slowed(wait));
+        }
+        match self.users.verify(name, password) {
+            Some(u) => {
+                self.limiter.succeeded(&keys);
+                let cookie = self.cookie_for(&u.name, headers).ok_or(LoginError::Wrong)?;
+                Ok((u.clone(), cookie))
+            }
+            None => {
+                self.limiter.failed(&keys, now);
+                Err(LoginError::Wrong)
+            }
+        }
+    }
+}
+
+/// A state-changing request must come from the console's own origin: an Origin header
+/// naming this host, or (for non-browser clients, which send no Origin) the console header.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => {
+            let origin_host = origin.split_once("://").map(|(_, h)| h.trim_end_matches('/'));
+            matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+        }
+        None => headers.contains_key(CONSOLE_HEADER),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_rules() {
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")])));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "https://evil.example")])));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")])));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:8080")])));
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:8080"), (CONSOLE_HEADER, "1")])));
+        // The console header does not excuse a foreign Origin.
+        assert!(!same_origin(&headers(&[("host", "a"), ("origin", "http://b"), (CONSOLE_HEADER, "1")])));
+    }
+}

@@ -1,0 +1,371 @@
+//! Who may do what, over real HTTP: sessions, roles, the cross-site check, the audit log.
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::Router;
+use hostwinds_proxy::audit::AuditStore;
+use hostwinds_proxy::auth::{Auth, SessionKeys, TrustedHeader, Users};
+use hostwinds_proxy::upstream::Upstream;
+use hostwinds_proxy::{app, AppState};
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const KEY: &str = "hw-auth-test-key-91ab";
+
+async fn spawn(router: Router) -> SocketAddr {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(l, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+    });
+    addr
+}
+
+/// A fake Hostwinds that records every form it receives and answers success, with an
+/// instance object holding the root secrets.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<Vec<(String, String)>>>>);
+
+impl Recorder {
+    fn forms(&self) -> Vec<Vec<(String, String)>> {
+        self.0.lock().unwrap().clone()
+    }
+    fn actions(&self) -> Vec<String> {
+        self.forms()
+            .iter()
+            .map(|f| f.iter().find(|(k, _)| k == "action").map(|(_, v)| v.clone()).unwrap_or_default())
+            .collect()
+    }
+}
+
+async fn fake_hostwinds(rec: Recorder) -> String {
+    async fn answer(State(rec): State<Recorder>, body: String) -> String {
+        let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        let action = form.iter().find(|(k, _)| k == "action").map(|(_, v)| v.clone()).unwrap_or_default();
+        rec.0.lock().unwrap().push(form);
+        if action.starts_with("get_") {
+            r#"{"success":{"main_ip":"192.0.2.10","hostname":"mx","password":"Root-Secret-Pass","configkey":"cfg-secret"}}"#.into()
+        } else {
+            r#"[{"result":"success","action":"Done","message":"ok"}]"#.into()
+        }
+    }
+    let addr = spawn(Router::new().route("/cloud/api.php", post(answer)).with_state(rec)).await;
+    format!("http://{addr}/cloud/api.php")
+}
+
+struct Proxy {
+    base: String,
+    rec: Recorder,
+}
+
+async fn proxy_with(auth: Auth) -> Proxy {
+    let rec = Recorder::default();
+    let url = fake_hostwinds(rec.clone()).await;
+    let state = AppState {
+        upstream: Upstream::http(&url, Duration::from_secs(5)).unwrap(),
+        api_key: KEY.into(),
+        dist: None,
+        auth,
+        audit: AuditStore::memory(),
+    };
+    Proxy { base: format!("http://{}", spawn(app(state)).await), rec }
+}
+
+async fn proxy() -> Proxy {
+    proxy_with(Auth::demo().unwrap()).await
+}
+
+fn client() -> reqwest::Client {
+    let mut h = HeaderMap::new();
+    h.insert("x-hostwinds-console", HeaderValue::from_static("1"));
+    reqwest::Client::builder().cookie_store(true).default_headers(h).build().unwrap()
+}
+
+async fn login(c: &reqwest::Client, base: &str, user: &str, password: &str) -> reqwest::Response {
+    c.post(format!("{base}/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username={user}&password={password}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn signed_in(base: &str, user: &str) -> reqwest::Client {
+    let c = client();
+    assert_eq!(login(&c, base, user, user).await.status(), 200);
+    c
+}
+
+async fn api(c: &reqwest::Client, base: &str, body: &str) -> (u16, String) {
+    let r = c
+        .post(format!("{base}/api"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn audit(c: &reqwest::Client, base: &str, query: &str) -> serde_json::Value {
+    let r = c.get(format!("{base}/api/audit?{query}")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn without_a_session_everything_but_health_is_401() {
+    let p = proxy().await;
+    let c = client();
+    let (status, body) = api(&c, &p.base, "action=get_instances").await;
+    assert_eq!(status, 401);
+    assert!(hostwinds::decode(status, &body).message.contains("Sign in"));
+    assert_eq!(c.get(format!("{}/auth/me", p.base)).send().await.unwrap().status(), 401);
+    assert_eq!(c.get(format!("{}/api/audit", p.base)).send().await.unwrap().status(), 401);
+    assert!(p.rec.forms().is_empty(), "nothing reached Hostwinds");
+}
+
+#[tokio::test]
+async fn sign_in_me_and_sign_out() {
+    let p = proxy().await;
+    let c = client();
+    let r = login(&c, &p.base, "support", "support").await;
+    assert_eq!(r.status(), 200);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"));
+    let me: serde_json::Value = c.get(format!("{}/auth/me", p.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!((me["name"].as_str(), me["role"].as_str()), (Some("support"), Some("support")));
+    let out = c.post(format!("{}/auth/logout", p.base)).send().await.unwrap();
+    assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(c.get(format!("{}/auth/me", p.base)).send().await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let p = proxy().await;
+    let r = client()
+        .post(format!("{}/auth/login", p.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-proto", "https")
+        .body("username=admin&password=admin")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_get_one_message_and_repeated_failures_slow_down() {
+    let p = proxy().await;
+    let c = client();
+    let unknown = login(&c, &p.base, "nobody", "x").await;
+    assert_eq!(unknown.status(), 401);
+    let unknown: serde_json::Value = unknown.json().await.unwrap();
+    let wrong = login(&c, &p.base, "admin", "wrong").await;
+    assert_eq!(wrong.status(), 401);
+    let wrong: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(unknown, wrong, "the same message whether the user exists or not");
+    assert_eq!(wrong["error"], "Wrong user name or password.");
+    login(&c, &p.base, "admin", "wrong").await;
+    // Three failures from this address: the next attempt must wait, even with the right password.
+    let slowed = login(&c, &p.base, "admin", "admin").await;
+    assert_eq!(slowed.status(), 429);
+    assert!(slowed.headers().contains_key("retry-after"));
+    let body: serde_json::Value = slowed.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("Too many failed sign-ins"));
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(login(&c, &p.base, "admin", "admin").await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let auth = Auth::new(Users::demo().unwrap(), SessionKeys::random(), Duration::from_millis(600), false, None);
+    let p = proxy_with(auth).await;
+    let c = signed_in(&p.base, "admin").await;
+    assert_eq!(api(&c, &p.base, "action=get_instances").await.0, 200);
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(api(&c, &p.base, "action=get_instances").await.0, 401);
+}
+
+#[tokio::test]
+async fn support_is_refused_every_admin_action_and_nothing_reaches_hostwinds() {
+    let p = proxy().await;
+    let c = signed_in(&p.base, "support").await;
+    for (body, label) in [
+        ("action=change_main_ip&serviceid=5", "Change Main IP (change_main_ip)"),
+        ("action=set_main_ip&serviceid=5&ip=192.0.2.11", "Set Main IP (set_main_ip)"),
+        ("action=delete_ip&serviceid=5&ip=192.0.2.11", "Delete IP (delete_ip)"),
+        ("action=regenerate_networking&serviceid=5", "Regenerate Networking (regenerate_networking)"),
+        ("action=set_instance_firewall&serviceid=5&name=web", "Set Instance Firewall Profile (set_instance_firewall)"),
+    ] {
+        let (status, text) = api(&c, &p.base, body).await;
+        assert_eq!(status, 403, "{body}");
+        let o = hostwinds::decode(status, &text);
+        assert_eq!(o.message, format!("The support role cannot use {label}: ask an admin."));
+    }
+    assert!(p.rec.forms().is_empty(), "no refused call reached Hostwinds");
+    // What support may do goes through.
+    assert_eq!(api(&c, &p.base, "action=set_rdns&serviceid=5&ip=192.0.2.11&rdns=mail.example.com").await.0, 200);
+    assert_eq!(api(&c, &p.base, "action=create_ip_cleanup_fee&serviceid=5").await.0, 200);
+    assert_eq!(api(&c, &p.base, "action=get_smtp_filters").await.0, 200);
+    assert_eq!(p.rec.actions(), ["set_rdns", "create_ip_cleanup_fee", "get_smtp_filters"]);
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    let p = proxy().await;
+    let c = signed_in(&p.base, "admin").await;
+    let r = c
+        .post(format!("{}/api", p.base))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=delete_ip&serviceid=5&ip=192.0.2.11")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // A plain client without Origin and without the console header is refused too.
+    let bare = reqwest::Client::new();
+    let r = bare
+        .post(format!("{}/auth/login", p.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("username=admin&password=admin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // The same origin passes.
+    let r = c
+        .post(format!("{}/api", p.base))
+        .header("origin", p.base.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=get_instances")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(p.rec.actions(), ["get_instances"]);
+}
+
+#[tokio::test]
+async fn an_api_field_from_the_browser_is_never_forwarded() {
+    let p = proxy().await;
+    let c = signed_in(&p.base, "admin").await;
+    api(&c, &p.base, "action=get_instance&serviceid=5&API=browser-key&API=another").await;
+    api(&c, &p.base, "API=browser-key&action=set_rdns&serviceid=5&ip=192.0.2.11&rdns=mail.example.com").await;
+    for form in p.rec.forms() {
+        let keys: Vec<&str> = form.iter().filter(|(k, _)| k == "API").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(keys, [KEY], "exactly the proxy's key, once");
+    }
+}
+
+#[tokio::test]
+async fn every_mutation_is_audited_including_refused_ones_and_no_secret_is_in_any_row() {
+    let p = proxy().await;
+    let admin = signed_in(&p.base, "admin").await;
+    let support = signed_in(&p.base, "support").await;
+    api(&admin, &p.base, "action=set_rdns&serviceid=5&ip=192.0.2.11&rdns=mail.example.com").await;
+    api(&support, &p.base, "action=delete_ip&serviceid=5&ip=192.0.2.11").await; // role
+    api(&admin, &p.base, "action=delete_ip&serviceid=5&ip=192.0.2.10").await; // main IP
+    api(&admin, &p.base, "action=set_rdns&serviceid=5&ip=192.0.2.11&rdns=bad_name").await; // invalid
+    let (_, body) = api(&admin, &p.base, "action=get_instance&serviceid=5").await; // a read: not audited
+    for secret in ["Root-Secret-Pass", "cfg-secret", "password", "configkey", KEY] {
+        assert!(!body.contains(secret), "{secret} in a response");
+    }
+
+    let log = audit(&admin, &p.base, "per_page=50").await;
+    let text = log.to_string();
+    for secret in ["Root-Secret-Pass", "cfg-secret", KEY] {
+        assert!(!text.contains(secret), "{secret} in the audit log");
+    }
+    let rows = log["entries"].as_array().unwrap();
+    assert_eq!(log["total"], 4);
+    let summary: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r["user"].as_str().unwrap().into(), r["action"].as_str().unwrap().into(), r["outcome"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("admin".into(), "set_rdns".into(), "refused".into()),
+            ("admin".into(), "delete_ip".into(), "refused".into()),
+            ("support".into(), "delete_ip".into(), "refused".into()),
+            ("admin".into(), "set_rdns".into(), "ok".into()),
+        ]
+    );
+    let ok = &rows[3];
+    assert_eq!(ok["params"]["rdns"], "mail.example.com");
+    assert_eq!(ok["serviceid"], 5);
+    assert_eq!(ok["role"], "admin");
+    assert_eq!(ok["message"], "ok");
+    assert!(ok["latency_ms"].as_i64().is_some());
+    assert!(rows[1]["message"].as_str().unwrap().contains("is the main IP"));
+
+    // Filters and paging.
+    assert_eq!(audit(&admin, &p.base, "user=support").await["total"], 1);
+    assert_eq!(audit(&admin, &p.base, "action=set_rdns&outcome=ok").await["total"], 1);
+    assert_eq!(audit(&admin, &p.base, "server=5&per_page=1&page=2").await["entries"].as_array().unwrap().len(), 1);
+    let r = admin.get(format!("{}/api/audit?outcome=maybe", p.base)).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn a_trusted_header_counts_only_from_configured_peers() {
+    let header = "x-forwarded-user";
+    let from_loopback = Auth::new(
+        Users::demo().unwrap(),
+        SessionKeys::random(),
+        Duration::from_secs(60),
+        false,
+        Some(TrustedHeader { header: header.into(), peers: vec!["127.0.0.1".parse().unwrap()] }),
+    );
+    let p = proxy_with(from_loopback).await;
+    let c = client();
+    let me = c.get(format!("{}/auth/me", p.base)).header(header, "support").send().await.unwrap();
+    assert_eq!(me.status(), 200);
+    assert_eq!(me.json::<serde_json::Value>().await.unwrap()["role"], "support");
+    let r = c
+        .post(format!("{}/api", p.base))
+        .header(header, "support")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=regenerate_networking&serviceid=5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "roles still apply");
+    let unknown = c.get(format!("{}/auth/me", p.base)).header(header, "mallory").send().await.unwrap();
+    assert_eq!(unknown.status(), 401, "only users in the users file");
+
+    let elsewhere = Auth::new(
+        Users::demo().unwrap(),
+        SessionKeys::random(),
+        Duration::from_secs(60),
+        false,
+        Some(TrustedHeader { header: header.into(), peers: vec!["192.0.2.1".parse().unwrap()] }),
+    );
+    let p = proxy_with(elsewhere).await;
+    let r = c.get(format!("{}/auth/me", p.base)).header(header, "admin").send().await.unwrap();
+    assert_eq!(r.status(), 401, "the header is ignored from other peers");
+}
+
+#[tokio::test]
+async fn demo_accounts_only_with_the_simulator_on_loopback() {
+    use clap::Parser;
+    let parse = |args: &[&str]| {
+        let mut all = vec!["hostwinds-proxy", "serve", "--database", ":memory:"];
+        all.extend_from_slice(args);
+        match hostwinds_proxy::cli::Cli::parse_from(all).command {
+            hostwinds_proxy::cli::Command::Serve(a) => a,
+            _ => unreachable!(),
+        }
+    };
+    std::env::set_var("HOSTWINDS_API_KEY", "k");
+    let err = hostwinds_proxy::cli::serve_state(&parse(&["--upstream", "http://127.0.0.1:9/x"])).await.err().unwrap();
+    assert!(err.contains("--users FILE is required"), "{err}");
+    let err = hostwinds_proxy::cli::serve_state(&parse(&["--listen", "0.0.0.0:8080"])).await.err().unwrap();
+    assert!(err.contains("--users FILE is required"), "{err}");
+    let ok = hostwinds_proxy::cli::serve_state(&parse(&[])).await.unwrap();
+    assert!(ok.auth.users.demo);
+}
