@@ -1,9 +1,8 @@
-//! Running one mutation the way every screen does: call the proxy, record it in this
-//! browser's history, and show its result message as the API sent it.
+//! Running one mutation the way every screen does: call the proxy and show its result
+//! message as the API sent it. The proxy writes the audit record.
 
 use crate::api::{self, ApiError};
 use crate::components::toast::Toaster;
-use crate::history::History;
 use hostwinds::{Action, Outcome};
 
 /// What a finished mutation came to.
@@ -18,10 +17,6 @@ pub enum Done {
 }
 
 impl Done {
-    pub fn is_ok(&self) -> bool {
-        matches!(self, Done::Ok(_))
-    }
-
     pub fn message(&self) -> String {
         match self {
             Done::Ok(o) | Done::Refused(o) => o.message.clone(),
@@ -33,13 +28,12 @@ impl Done {
 /// Services a mutation needs, taken from context once by the screen.
 #[derive(Clone, Copy)]
 pub struct Runner {
-    pub history: History,
     pub toaster: Toaster,
 }
 
 impl Runner {
     pub fn from_context() -> Runner {
-        Runner { history: crate::history::use_history(), toaster: crate::components::toast::use_toaster() }
+        Runner { toaster: crate::components::toast::use_toaster() }
     }
 
     /// Run `action`; `title_ok` names the success in the toast (the API's message follows it).
@@ -52,7 +46,6 @@ impl Runner {
         };
         let message = done.message();
         let shown = if message.is_empty() { "(Hostwinds sent no message.)".to_string() } else { message.clone() };
-        self.history.record(&action, done.is_ok(), &message);
         match &done {
             Done::Ok(_) => self.toaster.show(true, title_ok, shown, note),
             Done::Refused(_) => self.toaster.show(false, format!("{label} failed"), shown, None),

@@ -1,8 +1,41 @@
 //! The one place that talks to the network: every call is a form POST to the proxy endpoint.
 
 use gloo_net::http::Request;
-use hostwinds::{decode, Action, FirewallProfile, Instance, IpEntry, LocationId, Outcome, ServiceId, SmtpFilter};
+use hostwinds::{decode, Action, ActionName, FirewallProfile, Instance, IpEntry, LocationId, Outcome, Role, ServiceId, SmtpFilter};
+use serde::Deserialize;
+use std::cell::RefCell;
 use std::fmt;
+
+thread_local! {
+    /// Called when the proxy says the session is gone (401): the shell sends the user to
+    /// the sign-in page and back. The browser is single-threaded, so a thread-local is the
+    /// whole app.
+    static ON_UNAUTHORIZED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+pub fn on_unauthorized(f: impl Fn() + 'static) {
+    ON_UNAUTHORIZED.with(|h| *h.borrow_mut() = Some(Box::new(f)));
+}
+
+fn unauthorized() {
+    ON_UNAUTHORIZED.with(|h| {
+        if let Some(f) = h.borrow().as_ref() {
+            f();
+        }
+    });
+}
+
+/// The console header: the proxy refuses state-changing calls without it (or a same-site Origin).
+const CONSOLE_HEADER: &str = "x-hostwinds-console";
+
+/// A URL next to the endpoint: `/api` -> `/auth/me`, `https://x/hw/api` -> `https://x/hw/auth/me`.
+pub fn sibling(endpoint: &str, path: &str) -> String {
+    let cut = endpoint.split(['?', '#']).next().unwrap_or(endpoint);
+    match cut.rfind('/') {
+        Some(i) => format!("{}{path}", &cut[..=i]),
+        None => format!("/{path}"),
+    }
+}
 
 /// A call that produced no usable answer: nothing reached the proxy, or what answered is not
 /// the proxy. Answers from Hostwinds or the proxy, errors included, are `Outcome`s instead.
@@ -30,7 +63,7 @@ pub async fn call(endpoint: &str, action: &Action) -> Result<Outcome, ApiError> 
     let request = Request::post(endpoint)
         .header("content-type", "application/x-www-form-urlencoded")
         // Marks the call as the console's own; a plain cross-site form cannot set it.
-        .header("x-hostwinds-console", "1")
+        .header(CONSOLE_HEADER, "1")
         .body(action.encode_form())
         .map_err(|e| ApiError { message: format!("The request could not be built: {e}") })?;
     let resp = request.send().await.map_err(|e| ApiError {
@@ -40,6 +73,10 @@ pub async fn call(endpoint: &str, action: &Action) -> Result<Outcome, ApiError> 
     })?;
     let status = resp.status();
     let upstream_status = resp.headers().get("x-upstream-status").and_then(|s| s.parse::<u16>().ok());
+    if status == 401 && upstream_status.is_none() {
+        unauthorized();
+        return Err(ApiError { message: "Your session has ended: sign in again.".into() });
+    }
     let body = resp.text().await.map_err(|e| ApiError {
         message: format!("The answer from {endpoint} was cut off ({e}). The request may or may not have been applied."),
     })?;
@@ -112,9 +149,225 @@ pub async fn smtp_filters(endpoint: String, serviceid: Option<ServiceId>) -> Res
     Ok(SmtpFilter::list(&read(&endpoint, Action::GetSmtpFilters { serviceid }).await?))
 }
 
+/// The signed-in person, from `/auth/me` or `/auth/login`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Me {
+    pub name: String,
+    pub role: Role,
+    /// Signed in with a demo account (simulator only).
+    pub demo: bool,
+}
+
+#[derive(Deserialize)]
+struct MeWire {
+    name: String,
+    role: String,
+    #[serde(default)]
+    demo: bool,
+}
+
+#[derive(Deserialize)]
+struct ErrorWire {
+    error: String,
+}
+
+fn parse_me(body: &str) -> Result<Me, ApiError> {
+    let w: MeWire = serde_json::from_str(body)
+        .map_err(|_| ApiError { message: "The proxy sent an unreadable answer about who is signed in.".into() })?;
+    let role = Role::parse(&w.role).ok_or_else(|| ApiError { message: format!("The proxy named an unknown role {:?}.", w.role) })?;
+    Ok(Me { name: w.name, role, demo: w.demo })
+}
+
+fn error_text(status: u16, body: &str) -> String {
+    serde_json::from_str::<ErrorWire>(body)
+        .map(|e| e.error)
+        .unwrap_or_else(|_| format!("The proxy answered HTTP {status}."))
+}
+
+/// Who is signed in; `Ok(None)` when nobody is.
+pub async fn me(endpoint: &str) -> Result<Option<Me>, ApiError> {
+    let url = sibling(endpoint, "auth/me");
+    let resp = Request::get(&url)
+        .send()
+        .await
+        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    match status {
+        200 => parse_me(&body).map(Some),
+        401 => Ok(None),
+        s => Err(ApiError { message: error_text(s, &body) }),
+    }
+}
+
+/// Whether the proxy offers the demo accounts (simulator on loopback only), from /healthz.
+pub async fn demo_accounts(endpoint: &str) -> bool {
+    let Ok(resp) = Request::get(&sibling(endpoint, "healthz")).send().await else { return false };
+    let body = resp.text().await.unwrap_or_default();
+    serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|v| v["demo"] == serde_json::Value::Bool(true))
+}
+
+pub async fn login(endpoint: &str, username: &str, password: &str) -> Result<Me, String> {
+    let url = sibling(endpoint, "auth/login");
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("username", username)
+        .append_pair("password", password)
+        .finish();
+    let resp = Request::post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header(CONSOLE_HEADER, "1")
+        .body(body)
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|e| format!("Could not reach the proxy at {url} ({e})."))?;
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    if status == 200 {
+        parse_me(&text).map_err(|e| e.message)
+    } else {
+        Err(error_text(status, &text))
+    }
+}
+
+pub async fn logout(endpoint: &str) -> Result<(), String> {
+    let url = sibling(endpoint, "auth/logout");
+    let resp = Request::post(&url)
+        .header(CONSOLE_HEADER, "1")
+        .send()
+        .await
+        .map_err(|e| format!("Could not reach the proxy at {url} ({e})."))?;
+    if resp.status() == 200 {
+        Ok(())
+    } else {
+        Err(error_text(resp.status(), &resp.text().await.unwrap_or_default()))
+    }
+}
+
+/// One row of the proxy's audit log.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at_ms: f64,
+    pub user: String,
+    pub role: String,
+    pub action: String,
+    pub serviceid: Option<u64>,
+    #[serde(default)]
+    pub params: serde_json::Value,
+    pub outcome: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+impl AuditEntry {
+    pub fn label(&self) -> String {
+        ActionName::from_wire(&self.action).map(|a| a.label().to_string()).unwrap_or_else(|| self.action.clone())
+    }
+
+    /// `ip=192.0.2.5 rdns=mail.example.com`.
+    pub fn params_text(&self) -> String {
+        match &self.params {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AuditPage {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub entries: Vec<AuditEntry>,
+}
+
+/// Filters of the audit log; empty ones are left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditQuery {
+    pub server: Option<ServiceId>,
+    pub user: Option<String>,
+    pub action: Option<ActionName>,
+    pub outcome: Option<String>,
+    pub from_ms: Option<f64>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl AuditQuery {
+    pub fn to_query_string(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        if let Some(v) = self.server {
+            s.append_pair("server", &v.to_string());
+        }
+        if let Some(v) = self.user.as_deref().filter(|u| !u.trim().is_empty()) {
+            s.append_pair("user", v.trim());
+        }
+        if let Some(v) = self.action {
+            s.append_pair("action", v.wire());
+        }
+        if let Some(v) = self.outcome.as_deref().filter(|o| !o.is_empty()) {
+            s.append_pair("outcome", v);
+        }
+        if let Some(v) = self.from_ms {
+            s.append_pair("from", &format!("{}", v as i64));
+        }
+        s.append_pair("page", &self.page.max(1).to_string());
+        s.append_pair("per_page", &self.per_page.clamp(1, 200).to_string());
+        s.finish()
+    }
+}
+
+pub async fn audit(endpoint: String, q: AuditQuery) -> Result<AuditPage, ApiError> {
+    let url = format!("{}?{}", sibling(&endpoint, "api/audit"), q.to_query_string());
+    let resp = Request::get(&url)
+        .send()
+        .await
+        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    match status {
+        200 => serde_json::from_str(&body)
+            .map_err(|_| ApiError { message: "The proxy sent an audit log the console cannot read.".into() }),
+        401 => {
+            unauthorized();
+            Err(ApiError { message: "Your session has ended: sign in again.".into() })
+        }
+        s => Err(ApiError { message: error_text(s, &body) }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::interpret;
+    use super::{interpret, sibling, AuditQuery};
+
+    #[test]
+    fn auth_and_audit_live_next_to_the_endpoint() {
+        assert_eq!(sibling("/api", "auth/me"), "/auth/me");
+        assert_eq!(sibling("/hw/api", "auth/me"), "/hw/auth/me");
+        assert_eq!(sibling("/api", "api/audit"), "/api/audit");
+        assert_eq!(sibling("https://c.example/api?x=1", "auth/login"), "https://c.example/auth/login");
+    }
+
+    #[test]
+    fn audit_queries_leave_out_empty_filters() {
+        let q = AuditQuery { user: Some(" ".into()), page: 2, per_page: 25, ..Default::default() };
+        assert_eq!(q.to_query_string(), "page=2&per_page=25");
+        let q = AuditQuery {
+            server: hostwinds::ServiceId::parse("7").ok(),
+            action: Some(hostwinds::ActionName::CreateIpCleanupFee),
+            outcome: Some("ok".into()),
+            from_ms: Some(1000.0),
+            page: 0,
+            per_page: 500,
+            ..Default::default()
+        };
+        assert_eq!(q.to_query_string(), "server=7&action=create_ip_cleanup_fee&outcome=ok&from=1000&page=1&per_page=200");
+    }
 
     #[test]
     fn forwarded_answers_decode_against_the_upstream_status() {

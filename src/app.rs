@@ -1,50 +1,118 @@
 //! The router, the app-wide services, and the shell around every screen.
 
+use crate::api;
 use crate::components::toast::{Toaster, Toasts};
-use crate::history::History;
 use crate::pages::{
     activity::ActivityPage, firewall::FirewallPage, ips::IpsPage, not_found::NotFound, servers::ServersPage,
-    settings::SettingsPage, smtp::{AccountSmtpPage, ServerSmtpPage},
+    settings::SettingsPage, signin::SignInPage, smtp::{AccountSmtpPage, ServerSmtpPage},
 };
 use crate::rdns_memory::RdnsMemory;
-use crate::settings::Settings;
+use crate::session::{use_session, Session};
+use crate::settings::{use_settings, Settings};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Settings::load());
-    provide_context(History::load());
+    provide_context(Session::new());
     provide_context(RdnsMemory::load());
     provide_context(Toaster::new());
     crate::poll::provide_page_visibility();
     view! {
         <Router>
-            <a class="skip" href="#main">"Skip to content"</a>
-            <header class="top">
-                <span class="brand">"Hostwinds networking"</span>
-                <nav aria-label="Main">
-                    <A href="/servers">"Servers"</A>
-                    <A href="/smtp">"SMTP filters"</A>
-                    <A href="/activity">"Activity"</A>
-                    <A href="/settings">"Settings"</A>
-                </nav>
-            </header>
-            <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
-                    <Route path=path!("/servers") view=ServersPage/>
-                    <Route path=path!("/servers/:serviceid") view=IpsPage/>
-                    <Route path=path!("/servers/:serviceid/firewall") view=FirewallPage/>
-                    <Route path=path!("/servers/:serviceid/smtp") view=ServerSmtpPage/>
-                    <Route path=path!("/smtp") view=AccountSmtpPage/>
-                    <Route path=path!("/activity") view=ActivityPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
-                </Routes>
-            </main>
-            <Toasts/>
+            <Shell/>
         </Router>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let session = use_session();
+    let settings = use_settings();
+    let navigate = use_navigate();
+    let location = use_location();
+
+    // Any 401: to the sign-in page, and back here afterwards.
+    let to_sign_in = {
+        let navigate = navigate.clone();
+        move || {
+            session.me.set(None);
+            // `search` comes without its "?".
+            let search = location.search.get_untracked();
+            let search = search.trim_start_matches('?');
+            let here = if search.is_empty() {
+                location.pathname.get_untracked()
+            } else {
+                format!("{}?{search}", location.pathname.get_untracked())
+            };
+            if !here.starts_with("/signin") {
+                let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+                navigate(&format!("/signin?next={next}"), Default::default());
+            }
+        }
+    };
+    api::on_unauthorized(to_sign_in.clone());
+    let who = LocalResource::new(move || {
+        let ep = settings.endpoint.get();
+        async move { api::me(&ep).await }
+    });
+    Effect::new(move |_| match who.get() {
+        Some(Ok(Some(me))) => session.me.set(Some(me)),
+        Some(Ok(None)) => to_sign_in(),
+        _ => {}
+    });
+
+    let sign_out = Action::new_local(move |_: &()| {
+        let endpoint = settings.endpoint.get_untracked();
+        async move { api::logout(&endpoint).await }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = sign_out.value().get() {
+            match r {
+                Ok(()) => {
+                    session.me.set(None);
+                    navigate("/signin", Default::default());
+                }
+                Err(e) => crate::components::toast::use_toaster().show(false, "Sign out failed", e, None),
+            }
+        }
+    });
+
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="top">
+            <span class="brand">"Hostwinds networking"</span>
+            <nav aria-label="Main">
+                <A href="/servers">"Servers"</A>
+                <A href="/smtp">"SMTP filters"</A>
+                <A href="/activity">"Activity"</A>
+                <A href="/settings">"Settings"</A>
+            </nav>
+            {move || session.me.get().map(|me| view! {
+                <div class="who">
+                    <span data-testid="signed-in-as">{me.name.clone()}</span>
+                    <span class="badge">{me.role.as_str()}</span>
+                    <button type="button" disabled=move || sign_out.pending().get() on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+                </div>
+            })}
+        </header>
+        <main id="main" tabindex="-1">
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
+                <Route path=path!("/signin") view=SignInPage/>
+                <Route path=path!("/servers") view=ServersPage/>
+                <Route path=path!("/servers/:serviceid") view=IpsPage/>
+                <Route path=path!("/servers/:serviceid/firewall") view=FirewallPage/>
+                <Route path=path!("/servers/:serviceid/smtp") view=ServerSmtpPage/>
+                <Route path=path!("/smtp") view=AccountSmtpPage/>
+                <Route path=path!("/activity") view=ActivityPage/>
+                <Route path=path!("/settings") view=SettingsPage/>
+            </Routes>
+        </main>
+        <Toasts/>
     }
 }
 

@@ -6,11 +6,11 @@ mod app;
 mod components;
 mod download;
 mod firewall_diff;
-mod history;
 mod pages;
 mod poll;
 mod rdns_memory;
 mod rows;
+mod session;
 mod settings;
 
 fn main() {

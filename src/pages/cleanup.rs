@@ -1,32 +1,68 @@
 //! Raising the invoice for an IP reputation cleanup (create_ip_cleanup_fee): support staff's
 //! main job. Success is read from `result`, never from the text: the API's success message is
 //! the copy-paste "A valid serviceid is required.", shown as given under "Invoice requested".
+//! A fee raised for the server in the last 24 h (by anyone, from the audit log) needs a
+//! second, explicit confirmation.
 
 use crate::actions::Runner;
+use crate::api::{self, AuditQuery};
 use crate::components::confirm::ConfirmDialog;
-use crate::history::{now_ms, recent, use_history};
 use crate::settings::use_settings;
 use hostwinds::{Action as HwAction, ActionName, ServiceId};
 use leptos::prelude::*;
 
 const DAY_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// What the audit log says of an earlier fee.
+#[derive(Debug, Clone, PartialEq)]
+enum Earlier {
+    None,
+    /// Who raised it, and how many hours ago.
+    By(String, f64),
+    /// The log could not be read: treated like an earlier fee, to be safe.
+    Unknown(String),
+}
+
 #[component]
 pub fn CleanupFee(serviceid: ServiceId, #[prop(into)] name: Signal<String>) -> impl IntoView {
     let settings = use_settings();
-    let history = use_history();
     let runner = Runner::from_context();
     let (open, set_open) = signal(false);
     let (again, set_again) = signal(false);
     // Set the moment the request leaves, so a double click can never send two.
     let in_flight = RwSignal::new(false);
 
-    let earlier = Memo::new(move |_| {
-        let entries = history.entries.get();
-        recent(&entries, serviceid, ActionName::CreateIpCleanupFee, now_ms(), DAY_MS)
-            .first()
-            .map(|e| ((now_ms() - e.at_ms) / 3_600_000.0).max(0.0))
+    // Read when the dialog opens, so it reflects fees raised a moment ago by anyone.
+    let earlier = LocalResource::new(move || {
+        let (open, endpoint) = (open.get(), settings.endpoint.get());
+        async move {
+            if !open {
+                return Earlier::None;
+            }
+            let q = AuditQuery {
+                server: Some(serviceid),
+                action: Some(ActionName::CreateIpCleanupFee),
+                outcome: Some("ok".into()),
+                from_ms: Some(now_ms() - DAY_MS),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            };
+            match api::audit(endpoint, q).await {
+                Ok(p) => p
+                    .entries
+                    .first()
+                    .map(|e| Earlier::By(e.user.clone(), ((now_ms() - e.at_ms) / 3_600_000.0).max(0.0)))
+                    .unwrap_or(Earlier::None),
+                Err(e) => Earlier::Unknown(e.message),
+            }
+        }
     });
+    let needs_second = move || !matches!(earlier.get(), Some(Earlier::None));
 
     let request = Action::new_local(move |_: &()| {
         let endpoint = settings.endpoint.get_untracked();
@@ -60,7 +96,7 @@ pub fn CleanupFee(serviceid: ServiceId, #[prop(into)] name: Signal<String>) -> i
             <ConfirmDialog
                 title=format!("Request an IP cleanup for {}?", name.get_untracked())
                 confirm_label="Create invoice"
-                confirm_disabled=Signal::derive(move || earlier.get().is_some() && !again.get())
+                confirm_disabled=Signal::derive(move || needs_second() && !again.get())
                 on_confirm=Callback::new(confirm)
                 on_cancel=Callback::new(move |_| set_open.set(false))
             >
@@ -69,18 +105,28 @@ pub fn CleanupFee(serviceid: ServiceId, #[prop(into)] name: Signal<String>) -> i
                     "requesting removal from spam blocklists, and IP warming."
                 </p>
                 <p>{format!("Confirming creates an invoice on this account for server {serviceid}.")}</p>
-                {move || earlier.get().map(|hours| view! {
-                    <div class="warning" role="alert">
-                        <p>{format!(
-                            "A cleanup fee was already requested for this server {} ago. A second request creates a second invoice.",
+                {move || {
+                    let text = match earlier.get() {
+                        None => return Some(view! { <p class="muted">"Checking the audit log for an earlier request\u{2026}"</p> }.into_any()),
+                        Some(Earlier::None) => return None,
+                        Some(Earlier::By(user, hours)) => format!(
+                            "A cleanup fee was already requested for this server {} ago by {user}. A second request creates a second invoice.",
                             ago(hours)
-                        )}</p>
+                        ),
+                        Some(Earlier::Unknown(why)) => format!(
+                            "The audit log could not be read ({why}), so an earlier request in the last 24 h cannot be ruled out."
+                        ),
+                    };
+                    Some(view! {
+                    <div class="warning" role="alert">
+                        <p>{text}</p>
                         <label class="check">
                             <input type="checkbox" prop:checked=move || again.get() on:change:target=move |ev| set_again.set(ev.target().checked())/>
                             "Yes, request another invoice"
                         </label>
                     </div>
-                })}
+                    }.into_any())
+                }}
             </ConfirmDialog>
         })}
     }

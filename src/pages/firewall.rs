@@ -9,13 +9,16 @@ use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file, today};
 use crate::firewall_diff::{closed_smtp_ports, diff, ports_text, protocol_text, rule_line};
 use crate::pages::server::{server_name, use_server, ServerFrame, Tab};
+use crate::session::use_session;
 use crate::settings::use_settings;
-use hostwinds::{Action as HwAction, FirewallProfile, FirewallRule, ProfileName};
+use hostwinds::{Action as HwAction, ActionName, FirewallProfile, FirewallRule, ProfileName};
 use leptos::prelude::*;
 
 #[component]
 pub fn FirewallPage() -> impl IntoView {
     let settings = use_settings();
+    let session = use_session();
+    let denied = Signal::derive(move || session.why_not(ActionName::SetInstanceFirewall));
     let runner = Runner::from_context();
     let (serviceid, instance) = use_server();
     let name = Signal::derive(move || server_name(serviceid, instance));
@@ -113,7 +116,8 @@ pub fn FirewallPage() -> impl IntoView {
                         view! { <option value=p.name.clone()>{label}</option> }
                     }).collect_view()}
                 </select>
-                <button type="button" class="primary" disabled=move || switch.pending().get() on:click=review>
+                <button type="button" class="primary" title=move || denied.get()
+                    disabled=move || switch.pending().get() || denied.get().is_some() on:click=review>
                     {move || if switch.pending().get() { "Switching\u{2026}" } else { "Review switch" }}
                 </button>
             </div>

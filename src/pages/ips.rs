@@ -8,7 +8,9 @@ use crate::app::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file};
-use crate::history::{now_ms, recent, use_history};
+use crate::api::AuditQuery;
+use crate::pages::cleanup::now_ms;
+use crate::session::use_session;
 use crate::pages::rdns::RdnsEditor;
 use crate::pages::server::{server_name, use_server, ServerFrame, Tab};
 use crate::poll::use_poll;
@@ -56,7 +58,7 @@ fn replace_opts() -> NavigateOptions {
 #[component]
 pub fn IpsPage() -> impl IntoView {
     let settings = use_settings();
-    let history = use_history();
+    let session = use_session();
     let memory = use_rdns_memory();
     let runner = Runner::from_context();
     let (serviceid, instance) = use_server();
@@ -205,18 +207,39 @@ pub fn IpsPage() -> impl IntoView {
         }
     };
 
-    let rotated_recently = Memo::new(move |_| {
-        let entries = history.entries.get();
-        serviceid.get().ok().map(|sid| recent(&entries, sid, ActionName::ChangeMainIp, now_ms(), HOUR_MS).len()).unwrap_or(0)
+    // Rotations of this server in the last hour, by anyone (the audit log), read when the
+    // rotation is about to be confirmed.
+    let rotated_recently = LocalResource::new(move || {
+        let asking = confirm.get() == Some(Confirm::Rotate);
+        let (endpoint, sid) = (settings.endpoint.get(), serviceid.get());
+        async move {
+            let (true, Ok(sid)) = (asking, sid) else { return 0 };
+            let q = AuditQuery {
+                server: Some(sid),
+                action: Some(ActionName::ChangeMainIp),
+                outcome: Some("ok".into()),
+                from_ms: Some(now_ms() - HOUR_MS),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            };
+            api::audit(endpoint, q).await.map(|p| p.total).unwrap_or(0)
+        }
     });
+    let rotated = move || rotated_recently.get().unwrap_or(0);
+    let gate = move |a: ActionName| Signal::derive(move || session.why_not(a));
 
     view! {
         <ServerFrame serviceid instance tab=Tab::Ips/>
         <section class="server-actions" aria-label="Server actions">
-            <button type="button" disabled=move || is_busy.get() on:click=move |_| confirm.set(Some(Confirm::Rotate))>
+            <button type="button" title=move || gate(ActionName::ChangeMainIp).get()
+                disabled=move || is_busy.get() || gate(ActionName::ChangeMainIp).get().is_some()
+                on:click=move |_| confirm.set(Some(Confirm::Rotate))>
                 {move || if busy.get() == Some(ActionName::ChangeMainIp) { "Rotating\u{2026}" } else { "Rotate main IP" }}
             </button>
-            <button type="button" disabled=move || is_busy.get() on:click=move |_| confirm.set(Some(Confirm::Regenerate))>
+            <button type="button" title=move || gate(ActionName::RegenerateNetworking).get()
+                disabled=move || is_busy.get() || gate(ActionName::RegenerateNetworking).get().is_some()
+                on:click=move |_| confirm.set(Some(Confirm::Regenerate))>
                 {move || if busy.get() == Some(ActionName::RegenerateNetworking) { "Regenerating\u{2026}" } else { "Regenerate networking" }}
             </button>
             <button type="button" on:click=export>"Export CSV"</button>
@@ -278,6 +301,8 @@ pub fn IpsPage() -> impl IntoView {
                                     editing
                                     draft
                                     busy=is_busy
+                                    promote_denied=gate(ActionName::SetMainIp)
+                                    delete_denied=gate(ActionName::DeleteIp)
                                     main_known=!unknown_main
                                     on_action=Callback::new(move |c: Confirm| confirm.set(Some(c)))
                                     on_rdns_saved=Callback::new(move |(ip, name): (Ip, String)| {
@@ -317,10 +342,10 @@ pub fn IpsPage() -> impl IntoView {
                         <p>{format!("Hostwinds assigns a new main IP from its pool; {main_text} may be released or turned into a secondary IP.")}</p>
                         <p>"Networking on the server may need regenerating afterwards."</p>
                         <p>"Repeated rotations can hit a cooldown: after about three quick changes Hostwinds still answers success but the IP stops changing for hours."</p>
-                        {move || (rotated_recently.get() > 0).then(|| view! {
+                        {move || (rotated() > 0).then(|| view! {
                             <p class="warning" role="alert">{format!(
-                                "This server's main IP was rotated {} in the last hour from this browser.",
-                                match rotated_recently.get() { 1 => "once".to_string(), n => format!("{n} times") }
+                                "This server's main IP was rotated {} in the last hour (audit log).",
+                                match rotated() { 1 => "once".to_string(), n => format!("{n} times") }
                             )}</p>
                         })}
                     </ConfirmDialog>
@@ -408,6 +433,9 @@ fn IpTable(
     editing: RwSignal<Option<Ip>>,
     draft: RwSignal<String>,
     busy: Signal<bool>,
+    /// Why the role may not promote or delete, when it may not.
+    promote_denied: Signal<Option<String>>,
+    delete_denied: Signal<Option<String>>,
     main_known: bool,
     on_action: Callback<Confirm>,
     on_rdns_saved: Callback<(Ip, String)>,
@@ -499,13 +527,15 @@ fn IpTable(
                                     }
                                 >"Edit rDNS"</button>
                                 {can_promote.then(|| view! {
-                                    <button type="button" aria-label=format!("Make {ip} main") disabled=move || busy.get()
+                                    <button type="button" aria-label=format!("Make {ip} main") title=move || promote_denied.get()
+                                        disabled=move || busy.get() || promote_denied.get().is_some()
                                         on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
                                 })}
                                 {can_delete.then(|| {
                                     let row = row_for_delete.clone();
                                     view! {
-                                        <button type="button" class="danger-text" aria-label=format!("Delete {ip}") disabled=move || busy.get()
+                                        <button type="button" class="danger-text" aria-label=format!("Delete {ip}") title=move || delete_denied.get()
+                                            disabled=move || busy.get() || delete_denied.get().is_some()
                                             on:click=move |_| on_action.run(Confirm::Delete(row.clone()))>"Delete"</button>
                                     }
                                 })}

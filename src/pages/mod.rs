@@ -9,4 +9,5 @@ pub mod rdns;
 pub mod server;
 pub mod servers;
 pub mod settings;
+pub mod signin;
 pub mod smtp;

@@ -1,9 +1,9 @@
-// The IP cleanup fee: explained, confirmed, never sent twice, and warned about when repeated.
-// Also the history page that records every action of this browser.
+// The IP cleanup fee: explained, confirmed, never sent twice, and warned about when repeated
+// (from the audit log, whoever raised it). Also the Activity page that reads the audit log.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage, tableRows, recordCalls } = require('./harness');
+const { startProxy, launchBrowser, newPage, tableRows, recordCalls, postForm } = require('./harness');
 
 let proxy;
 let browser;
@@ -13,7 +13,7 @@ let calls;
 before(async () => {
   proxy = await startProxy();
   browser = await launchBrowser();
-  page = await newPage(browser); // one page: the history of this browser carries across tests
+  page = await newPage(browser, proxy.base, 'support'); // support staff's job
   calls = recordCalls(page);
 });
 
@@ -47,7 +47,7 @@ test('a second request within 24 h needs an explicit second confirmation', async
   await page.goto(`${proxy.base}/servers/20002/firewall`);
   await page.getByRole('button', { name: 'Request IP cleanup' }).click();
   const d = page.getByRole('dialog');
-  await d.getByText(/already requested for this server \d+ minutes? ago/).waitFor();
+  await d.getByText(/already requested for this server \d+ minutes? ago by support/).waitFor();
   const create = d.getByRole('button', { name: 'Create invoice' });
   assert.equal(await create.isDisabled(), true);
   await d.getByLabel('Yes, request another invoice').check();
@@ -63,20 +63,31 @@ test('a second request within 24 h needs an explicit second confirmation', async
   await page.keyboard.press('Escape');
 });
 
-test('the history page lists this browser\'s actions with their messages', async () => {
-  // One more action, an error this time.
-  await page.request.post(`${proxy.base}/api`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: 'action=get_instances' });
-  await page.goto(`${proxy.base}/servers/20002`);
-  await page.locator('table.ips tbody tr').first().waitFor();
-  await page.getByRole('button', { name: 'Delete 198.51.100.22' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Delete IP' }).click();
-  await page.getByRole('status').filter({ hasText: 'IP removed' }).waitFor();
+test('the Activity page reads the audit log: every change by anyone, refused ones too, filtered', async () => {
+  // A read (not audited), a change by an admin, and a change support may not make.
+  await postForm(page, proxy.base, 'action=get_instances');
+  await postForm(page, proxy.base, 'action=delete_ip&serviceid=20002&ip=198.51.100.22');
+  const admin = await newPage(browser, proxy.base, 'admin');
+  await admin.goto(`${proxy.base}/servers/20002`);
+  await admin.locator('table.ips tbody tr').first().waitFor();
+  await admin.getByRole('button', { name: 'Delete 198.51.100.22' }).click();
+  await admin.getByRole('dialog').getByRole('button', { name: 'Delete IP' }).click();
+  await admin.getByRole('status').filter({ hasText: 'IP removed' }).waitFor();
 
   await page.getByRole('link', { name: 'Activity' }).click();
   await page.locator('table.activity tbody tr').first().waitFor();
   const rows = await tableRows(page, 'table.activity');
-  assert.equal(rows.length, 2, 'reads are not recorded, mutations are');
-  assert.deepEqual(rows[0].slice(1), ['20002', 'Delete IP', 'ip=198.51.100.22', 'success', 'IP removed']);
-  assert.deepEqual(rows[1].slice(1), ['20002', 'Create IP Cleanup Fee', '', 'success', 'A valid serviceid is required.']);
+  assert.equal(rows.length, 3, 'reads are not recorded, changes are');
+  assert.deepEqual(rows[0].slice(1), ['admin (admin)', '20002', 'Delete IP', 'ip=198.51.100.22', 'ok', 'IP removed']);
+  assert.deepEqual(rows[1].slice(1), ['support (support)', '20002', 'Delete IP', 'ip=198.51.100.22', 'refused',
+    'The support role cannot use Delete IP (delete_ip): ask an admin.']);
+  assert.deepEqual(rows[2].slice(1), ['support (support)', '20002', 'Create IP Cleanup Fee', '', 'ok', 'A valid serviceid is required.']);
+
+  await page.getByLabel('Result', { exact: true }).selectOption('refused');
+  await page.waitForURL(/outcome=refused/);
+  await page.waitForFunction(() => document.querySelectorAll('table.activity tbody tr').length === 1);
+  await page.getByLabel('User').fill('admin');
+  await page.getByLabel('User').press('Enter');
+  await page.getByText('No changes match.').waitFor();
   assert.deepEqual(page.errors, []);
 });

@@ -18,7 +18,7 @@ after(async () => {
 });
 
 async function open(path) {
-  const page = await newPage(browser);
+  const page = await newPage(browser, proxy.base);
   await page.goto(proxy.base + path);
   return page;
 }

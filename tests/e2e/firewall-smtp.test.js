@@ -19,7 +19,7 @@ after(async () => {
 });
 
 async function firewall(serviceid) {
-  const page = await newPage(browser);
+  const page = await newPage(browser, proxy.base);
   const calls = recordCalls(page);
   await page.goto(`${proxy.base}/servers/${serviceid}/firewall`);
   await page.locator('table.rules tbody tr').first().waitFor();
@@ -75,7 +75,7 @@ test('the current profile downloads as a JSON backup named after the server and 
 });
 
 test('SMTP filters for the account and for one server, with an empty state', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser, proxy.base);
   await page.goto(`${proxy.base}/smtp`);
   await page.locator('table.smtp tbody tr').first().waitFor();
   const rows = await tableRows(page, 'table.smtp');

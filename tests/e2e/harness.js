@@ -18,8 +18,10 @@ function need(name) {
 /** Start `hostwinds-proxy serve` with the simulator; resolves to { base, stop, log }. */
 function startProxy(extraArgs = []) {
   const taskSecs = extraArgs.includes('--sim-task-secs') ? [] : ['--sim-task-secs', '1'];
+  // Each spec file gets its own audit log.
+  const database = extraArgs.includes('--database') ? [] : ['--database', ':memory:'];
   const args = ['serve', '--listen', '127.0.0.1:0', '--dist', need('DIST'), '--upstream', 'sim',
-    ...taskSecs, ...extraArgs];
+    ...taskSecs, ...database, ...extraArgs];
   const child = spawn(need('PROXY_BIN'), args, {
     env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,10 +51,21 @@ async function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
 }
 
-/** A fresh page (own localStorage) that fails the test on any uncaught page error. */
-async function newPage(browser) {
+/** Sign the page's browser context in through the proxy (the demo accounts). */
+async function signIn(page, base, user = 'admin') {
+  const r = await page.request.post(`${base}/auth/login`, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' },
+    data: `username=${user}&password=${user}`,
+  });
+  if (r.status() !== 200) throw new Error(`sign-in as ${user} failed: ${r.status()} ${await r.text()}`);
+}
+
+/** A fresh page (own localStorage and cookies) that fails the test on any uncaught page error;
+ *  signed in as `user` (admin by default) when `base` is given, anonymous with user null. */
+async function newPage(browser, base, user = 'admin') {
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (base && user) await signIn(page, base, user);
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e));
   page.on('console', (m) => { if (m.type() === 'error' && /panicked/.test(m.text())) page.errors.push(new Error(m.text())); });
@@ -84,4 +97,12 @@ async function fastWatch(page, { poll = 1, limit = 60 } = {}) {
   }, [poll, limit]);
 }
 
-module.exports = { startProxy, launchBrowser, newPage, tableRows, recordCalls, fastWatch };
+/** POST a form to the proxy as the page's signed-in user, the way a script would. */
+function postForm(page, base, data) {
+  return page.request.post(`${base}/api`, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' },
+    data,
+  });
+}
+
+module.exports = { startProxy, launchBrowser, newPage, signIn, tableRows, recordCalls, fastWatch, postForm };

@@ -3,7 +3,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage, tableRows, recordCalls, fastWatch } = require('./harness');
+const { startProxy, launchBrowser, newPage, tableRows, recordCalls, fastWatch, postForm } = require('./harness');
 
 let proxy;
 let browser;
@@ -19,7 +19,7 @@ after(async () => {
 });
 
 async function ipScreen(serviceid, opts) {
-  const page = await newPage(browser);
+  const page = await newPage(browser, proxy.base);
   await fastWatch(page, opts);
   const calls = recordCalls(page);
   await page.goto(`${proxy.base}/servers/${serviceid}`);
@@ -91,10 +91,7 @@ test('deleting a secondary names it, warns about DNS, shows its rDNS, and the ro
 
 test('the proxy refuses a crafted request to delete the main IP', async () => {
   const { page } = await ipScreen(20004);
-  const r = await page.request.post(`${proxy.base}/api`, {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    data: 'action=delete_ip&serviceid=20004&ip=203.0.113.40',
-  });
+  const r = await postForm(page, proxy.base, 'action=delete_ip&serviceid=20004&ip=203.0.113.40');
   assert.equal(r.status(), 400);
   const body = await r.json();
   assert.equal(body[0].result, 'error');
@@ -124,7 +121,7 @@ test('rotating the main IP is confirmed, watched until the new IP shows, and war
 
   await watch.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('button', { name: 'Rotate main IP' }).click();
-  await d.getByText("This server's main IP was rotated once in the last hour from this browser.").waitFor();
+  await d.getByText("This server's main IP was rotated once in the last hour (audit log).").waitFor();
   await d.getByRole('button', { name: 'Cancel' }).click();
 });
 

@@ -18,7 +18,7 @@ after(async () => {
 });
 
 test('IP items without rdns still list every IP, main marked, rDNS not known', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser, proxy.base);
   await page.goto(proxy.base + '/servers/20002');
   await page.locator('table.ips tbody tr').first().waitFor();
   const rows = (await tableRows(page, 'table.ips')).map((r) => r.slice(0, 4));

@@ -23,7 +23,7 @@ after(async () => {
 });
 
 async function ipScreen(base, serviceid) {
-  const page = await newPage(browser);
+  const page = await newPage(browser, base);
   const calls = recordCalls(page);
   await page.goto(`${base}/servers/${serviceid}`);
   await page.locator('table.ips tbody tr').first().waitFor();

@@ -82,7 +82,9 @@ async fn healthz(State(st): State<Arc<AppState>>) -> impl IntoResponse {
         Upstream::Sim(_) => "sim",
         Upstream::Http { .. } => "hostwinds",
     };
-    Json(json!({"status": "ok", "upstream": upstream, "audit": st.audit.describe()}))
+    // `demo` lets the sign-in page show the demo accounts; it is only ever true with the
+    // simulator on a loopback address.
+    Json(json!({"status": "ok", "upstream": upstream, "audit": st.audit.describe(), "demo": st.auth.users.demo}))
 }
 
 fn is_form(headers: &HeaderMap) -> bool {

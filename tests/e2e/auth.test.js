@@ -1,0 +1,79 @@
+// Signing in and out, and roles in the console: support sees admin actions disabled with a
+// reason; an admin performs one; a deep link survives the trip through the sign-in page.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startProxy, launchBrowser, newPage, tableRows } = require('./harness');
+
+let proxy;
+let browser;
+
+before(async () => {
+  proxy = await startProxy();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
+
+test('a deep link without a session goes through sign-in and comes back', async () => {
+  const page = await newPage(browser, proxy.base, null);
+  await page.goto(`${proxy.base}/servers/20004?location=2`);
+  await page.waitForURL(/\/signin\?next=/);
+  await page.getByText('demo accounts').waitFor();
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Wrong user name or password.' }).waitFor();
+  await page.getByLabel('Password').fill('admin');
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(/\/servers\/20004\?location=2$/);
+  await page.getByRole('heading', { level: 1, name: 'relay.example.org' }).waitFor();
+  assert.equal(await page.getByTestId('signed-in-as').textContent(), 'admin');
+  assert.deepEqual(page.errors, []);
+});
+
+test('support sees admin actions disabled with the reason, and can still set rDNS', async () => {
+  const page = await newPage(browser, proxy.base, 'support');
+  await page.goto(`${proxy.base}/servers/20001`);
+  await page.locator('table.ips tbody tr').first().waitFor();
+  for (const name of ['Rotate main IP', 'Regenerate networking', 'Make 192.0.2.11 main', 'Delete 192.0.2.11']) {
+    const b = page.getByRole('button', { name, exact: true });
+    assert.equal(await b.isDisabled(), true, name);
+    assert.match(await b.getAttribute('title'), /^Only admins can use .* \(you are signed in as support\)\.$/);
+  }
+  assert.equal(await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.16' }).isDisabled(), false);
+  assert.equal(await page.getByRole('button', { name: 'Request IP cleanup' }).isDisabled(), false);
+
+  await page.getByRole('link', { name: 'Firewall' }).click();
+  const review = page.getByRole('button', { name: 'Review switch' });
+  await review.waitFor();
+  assert.equal(await review.isDisabled(), true);
+  assert.match(await review.getAttribute('title'), /Only admins can use Set Instance Firewall Profile/);
+
+  await page.getByRole('link', { name: 'IPs' }).click();
+  await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.16' }).click();
+  await page.getByRole('textbox', { name: 'Reverse DNS name for 192.0.2.16' }).fill('mta6.mail.example.com');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: 'rDNS record updated.' }).waitFor();
+});
+
+test('an admin performs an admin action, and signing out ends the session', async () => {
+  const page = await newPage(browser, proxy.base, 'admin');
+  await page.goto(`${proxy.base}/servers/20002`);
+  await page.locator('table.ips tbody tr').first().waitFor();
+  await page.getByRole('button', { name: 'Make 198.51.100.22 main' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Make main' }).click();
+  await page.getByRole('status').filter({ hasText: 'Main IP set' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('table.ips tbody tr td')?.textContent === '198.51.100.22');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/signin$/);
+  await page.goto(`${proxy.base}/servers`);
+  await page.waitForURL(/\/signin\?next=%2Fservers$/);
+  const r = await page.request.get(`${proxy.base}/auth/me`);
+  assert.equal(r.status(), 401);
+  assert.equal((await tableRows(page, 'table.servers')).length, 0);
+});
