@@ -79,9 +79,18 @@ fn test(root: &Path, _extra: &[String]) -> Result<ExitCode, String> {
     let mut tally = Tally::default();
     let mut ok = true;
 
+    let mut native = Command::new("cargo");
+    native.args(["test", "--workspace", "--color", "never"]).current_dir(root);
+    match tools::ensure_postgres() {
+        Ok(url) => {
+            eprintln!("xtask: the audit log's Postgres test uses {}", url.split('@').next_back().unwrap_or(""));
+            native.env("HOSTWINDS_TEST_POSTGRES", url);
+        }
+        Err(why) => eprintln!("xtask: no Postgres here ({why}): the audit log's Postgres test is skipped"),
+    }
     eprintln!("xtask: native tests (cargo test --workspace)");
     let native_ok = stream(
-        Command::new("cargo").args(["test", "--workspace", "--color", "never"]).current_dir(root),
+        &mut native,
         |line, t| {
             // "test result: ok. 43 passed; 0 failed; ..."
             if let Some(rest) = line.trim().strip_prefix("test result: ") {

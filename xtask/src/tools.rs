@@ -106,3 +106,48 @@ pub fn ensure_browser_tools(root: &Path) -> Result<(), String> {
         Err(format!("chromium was installed but {CHROMIUM} is missing"))
     }
 }
+
+/// A Postgres database for the audit log's Postgres test: HOSTWINDS_TEST_POSTGRES when set,
+/// else Debian's postgresql (installed if missing) with a local cluster started and a test
+/// role and database created. None, with the reason, when that is not possible here.
+pub fn ensure_postgres() -> Result<String, String> {
+    if let Ok(url) = std::env::var("HOSTWINDS_TEST_POSTGRES") {
+        return Ok(url);
+    }
+    let clusters = || Command::new("pg_lsclusters").arg("--no-header").output();
+    if clusters().is_err() {
+        eprintln!("xtask: installing Debian's postgresql for the audit log's Postgres test");
+        let mut c = Command::new("apt-get");
+        c.args(["install", "-y", "--no-install-recommends", "postgresql"]).env("DEBIAN_FRONTEND", "noninteractive");
+        if run(&mut c).is_err() {
+            let mut u = Command::new("apt-get");
+            u.arg("update");
+            run(&mut u)?;
+            run(&mut c)?;
+        }
+    }
+    let out = clusters().map_err(|e| format!("pg_lsclusters: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let line = text.lines().next().ok_or("no Postgres cluster exists")?;
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    let (version, name, port, status) = match cols.as_slice() {
+        [v, n, p, s, ..] => (*v, *n, *p, *s),
+        _ => return Err(format!("cannot read pg_lsclusters: {line}")),
+    };
+    if status != "online" {
+        run(Command::new("pg_ctlcluster").args([version, name, "start"]))?;
+    }
+    // runuser passes the SQL as one argument: no shell to expand its `$$`.
+    let psql = |sql: &str| {
+        Command::new("runuser")
+            .args(["-u", "postgres", "--", "psql", "-q", "-t", "-v", "ON_ERROR_STOP=1", "-p", port, "-c", sql])
+            .output()
+            .map_err(|e| format!("psql: {e}"))
+    };
+    psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hwtest') THEN CREATE ROLE hwtest LOGIN PASSWORD 'hwtest'; END IF; END $$;")?;
+    let exists = psql("SELECT 1 FROM pg_database WHERE datname = 'hwtest'")?;
+    if !String::from_utf8_lossy(&exists.stdout).contains('1') {
+        run(Command::new("runuser").args(["-u", "postgres", "--", "createdb", "-p", port, "-O", "hwtest", "hwtest"]))?;
+    }
+    Ok(format!("postgres://hwtest:hwtest@127.0.0.1:{port}/hwtest"))
+}

@@ -369,3 +369,17 @@ async fn demo_accounts_only_with_the_simulator_on_loopback() {
     let ok = hostwinds_proxy::cli::serve_state(&parse(&[])).await.unwrap();
     assert!(ok.auth.users.demo);
 }
+
+#[tokio::test]
+async fn a_session_from_one_proxy_works_on_another_with_the_same_secret() {
+    let secret = b"a shared secret of at least thirty-two bytes".to_vec();
+    let make = || Auth::new(Users::demo().unwrap(), SessionKeys::new(secret.clone()).unwrap(), Duration::from_secs(60), false, None);
+    let (a, b) = (proxy_with(make()).await, proxy_with(make()).await);
+    let r = login(&client(), &a.base, "admin", "admin").await;
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let me = client().get(format!("{}/auth/me", b.base)).header("cookie", cookie.clone()).send().await.unwrap();
+    assert_eq!(me.status(), 200, "the second proxy accepts the first one's session");
+    let other = proxy_with(Auth::demo().unwrap()).await;
+    let me = client().get(format!("{}/auth/me", other.base)).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(me.status(), 401, "a proxy with another secret does not");
+}
