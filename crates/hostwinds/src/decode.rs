@@ -25,6 +25,19 @@ impl Outcome {
     }
 }
 
+/// Our explanation for a message Hostwinds words too briefly to act on, if we have one.
+pub fn hint(o: &Outcome) -> Option<&'static str> {
+    if o.ok {
+        return None;
+    }
+    if o.message.trim().eq_ignore_ascii_case("Not Authorized!") {
+        return Some(
+            "Hostwinds refused the API key. The proxy's public IPv4 address must be on this key's allow-list in the Hostwinds panel, and the key may have expired (keys last a year).",
+        );
+    }
+    None
+}
+
 /// Decode an answer given its HTTP status and body.
 pub fn decode(status: u16, body: &str) -> Outcome {
     let trimmed = body.trim_start_matches('\u{feff}').trim();
@@ -250,6 +263,13 @@ mod tests {
         assert!(decode(200, "[]").message.contains("empty list"));
         assert!(decode(200, "{}").message.contains("without a result"));
         assert!(decode(200, "nope").message.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn not_authorized_gets_an_explanation() {
+        let o = decode(200, r#"{"result":"error","message":"Not Authorized!"}"#);
+        assert!(hint(&o).unwrap().contains("allow-list"));
+        assert!(hint(&decode(200, r#"[{"result":"error","message":"Invalid Action."}]"#)).is_none());
     }
 
     #[test]

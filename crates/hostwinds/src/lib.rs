@@ -14,7 +14,7 @@ mod values;
 mod views;
 
 pub use action::{Action, ActionName, RequestError};
-pub use decode::{decode, Outcome};
+pub use decode::{decode, hint, Outcome};
 pub use redact::{redact, redact_text, SECRET_FIELDS};
 pub use roles::Role;
 pub use text::html_to_text;

@@ -3,7 +3,7 @@
 
 use crate::audit::AuditStore;
 use crate::auth::{hash_password, Auth, SessionKeys, TrustedHeader, Users};
-use crate::simulator::{SimConfig, Simulator};
+use crate::simulator::{Preset, SimConfig, Simulator};
 use crate::upstream::Upstream;
 use crate::AppState;
 use clap::{Args, Parser, Subcommand};
@@ -37,6 +37,12 @@ pub struct SimArgs {
     /// Whether the simulator's IP items carry an `rdns` field ("on") or only `ip` ("off").
     #[arg(long, default_value = "on", value_parser = ["on", "off"])]
     pub sim_rdns_field: String,
+    /// Make the simulator misbehave: none, slow, timeout, 5xx, refused, malformed, flaky, not-authorized.
+    #[arg(long, default_value = "none", env = "HOSTWINDS_SIM_FAULTS")]
+    pub faults: String,
+    /// The seed of the `flaky` preset, so a failing run can be repeated.
+    #[arg(long, default_value_t = 42)]
+    pub sim_seed: u64,
 }
 
 impl SimArgs {
@@ -47,6 +53,8 @@ impl SimArgs {
         let mut cfg = SimConfig::new(key);
         cfg.task_delay = Duration::from_secs_f64(self.sim_task_secs);
         cfg.rdns_in_ip_items = self.sim_rdns_field == "on";
+        cfg.faults = Preset::parse(&self.faults).map_err(|e| format!("--faults: {e}"))?;
+        cfg.seed = self.sim_seed;
         Ok(cfg)
     }
 }
@@ -204,7 +212,7 @@ pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
         // (adding the key, the simulator checking it) is the same as with Hostwinds.
         let key = read_key(&args.api_key_file)?.unwrap_or_else(|| "simulator-key".into());
         let sim = Simulator::new(args.sim.config(&key)?);
-        (Upstream::Sim(Arc::new(sim)), key)
+        (Upstream::sim(Arc::new(sim), timeout), key)
     } else {
         let url = args.upstream.trim();
         if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -264,7 +272,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Simulate(args) => {
             let key = read_key(&args.api_key_file)?.unwrap_or_else(|| "simulator-key".into());
-            let sim = Arc::new(Simulator::new(args.sim.config(&key)?));
+            let cfg = args.sim.config(&key)?;
+            if cfg.faults == Preset::Refused {
+                return Err("--faults refused: an HTTP server cannot refuse the connections it accepts; point the proxy's --upstream at a closed port instead".into());
+            }
+            let sim = Arc::new(Simulator::new(cfg));
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
                 .map_err(|e| format!("--listen {}: {e}", args.listen))?;

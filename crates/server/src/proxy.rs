@@ -43,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
         .route("/healthz", get(healthz))
+        .route("/__sim/faults", post(sim_faults))
         .with_state(state);
     let router = match dist {
         Some(d) => api.fallback_service(statics::service(&d)),
@@ -79,7 +80,7 @@ fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
 
 async fn healthz(State(st): State<Arc<AppState>>) -> impl IntoResponse {
     let upstream = match st.upstream {
-        Upstream::Sim(_) => "sim",
+        Upstream::Sim { .. } => "sim",
         Upstream::Http { .. } => "hostwinds",
     };
     // `demo` lets the sign-in page show the demo accounts; it is only ever true with the
@@ -257,7 +258,13 @@ async fn forward(st: &AppState, action: &Action) -> Done {
     let mut form = action.encode();
     form.push(("API", st.api_key.clone()));
     let started = Instant::now();
-    let result = st.upstream.call(&form).await;
+    let mut result = st.upstream.call(&form).await;
+    // A read whose connection failed was never received: one more try is harmless.
+    // Mutations are never retried, whatever happened.
+    if name.retry_safe() && matches!(result, Err(UpstreamError::Connect(_))) {
+        tracing::info!(action = name.wire(), "retrying a read once after a connect failure");
+        result = st.upstream.call(&form).await;
+    }
     let ms = started.elapsed().as_millis() as u64;
     let sid = action.serviceid().map(|s| s.to_string()).unwrap_or_default();
     match result {
@@ -311,13 +318,12 @@ async fn forward(st: &AppState, action: &Action) -> Done {
                     Outcome::Unknown,
                 ),
             };
-            Done {
-                response: refusal(status, Some(name), &message),
-                outcome,
-                message,
-                status: status.as_u16(),
-                latency_ms: Some(ms as i64),
+            let mut response = refusal(status, Some(name), &message);
+            if outcome == Outcome::Unknown && name.mutates() {
+                // Tells the console this is not a refusal: the call may have been applied.
+                response.headers_mut().insert("x-outcome", HeaderValue::from_static("unknown"));
             }
+            Done { response, outcome, message, status: status.as_u16(), latency_ms: Some(ms as i64) }
         }
     }
 }
@@ -330,6 +336,20 @@ fn scrub(body: &str, key: &str) -> String {
     } else {
         redacted
     }
+}
+
+/// Test tooling, only with the simulator upstream: set its faults (see `simulator::apply_faults`).
+async fn sim_faults(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    let Some(sim) = st.upstream.simulator().cloned() else {
+        return json_error(StatusCode::NOT_FOUND, "Faults exist only with the simulator upstream.");
+    };
+    if !same_origin(req.headers()) {
+        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
+    }
+    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
+        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
+    };
+    crate::simulator::apply_faults(&sim, &body)
 }
 
 async fn login(State(st): State<Arc<AppState>>, req: Request) -> Response {

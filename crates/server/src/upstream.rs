@@ -1,6 +1,6 @@
 //! Where `/api` calls go: the in-process simulator or a Hostwinds endpoint over HTTP.
 
-use crate::simulator::Simulator;
+use crate::simulator::{Fault, Simulator};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,11 +22,23 @@ pub enum UpstreamError {
 }
 
 pub enum Upstream {
-    Sim(Arc<Simulator>),
+    /// The in-process simulator, its faults applied, bounded by the same timeout as HTTP.
+    Sim { sim: Arc<Simulator>, timeout: Duration },
     Http { url: String, client: reqwest::Client, timeout: Duration },
 }
 
 impl Upstream {
+    pub fn sim(sim: Arc<Simulator>, timeout: Duration) -> Upstream {
+        Upstream::Sim { sim, timeout }
+    }
+
+    pub fn simulator(&self) -> Option<&Arc<Simulator>> {
+        match self {
+            Upstream::Sim { sim, .. } => Some(sim),
+            Upstream::Http { .. } => None,
+        }
+    }
+
     pub fn http(url: &str, timeout: Duration) -> Result<Upstream, String> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
@@ -40,7 +52,7 @@ impl Upstream {
     /// A short name for logs and /healthz: "sim", or the upstream's host.
     pub fn describe(&self) -> String {
         match self {
-            Upstream::Sim(_) => "sim".into(),
+            Upstream::Sim { .. } => "sim".into(),
             Upstream::Http { url, .. } => url.clone(),
         }
     }
@@ -48,10 +60,27 @@ impl Upstream {
     /// Send one form (the key already in it).
     pub async fn call(&self, form: &[(&str, String)]) -> Result<Reply, UpstreamError> {
         match self {
-            Upstream::Sim(sim) => {
+            Upstream::Sim { sim, timeout } => {
                 let pairs: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-                let r = sim.handle(&pairs);
-                Ok(Reply { status: r.status, body: r.body })
+                let answer = async {
+                    let real = || {
+                        let r = sim.handle(&pairs);
+                        Reply { status: r.status, body: r.body }
+                    };
+                    match sim.faults().next() {
+                        Fault::Pass => Ok(real()),
+                        Fault::Delay(d) => {
+                            tokio::time::sleep(d).await;
+                            Ok(real())
+                        }
+                        Fault::Hang => std::future::pending().await,
+                        Fault::Refuse => Err(UpstreamError::Connect("Connection refused (os error 111)".into())),
+                        Fault::Replace { status, body } => Ok(Reply { status, body }),
+                        // The call happened; its answer was cut off on the way.
+                        Fault::Truncate => Ok(truncated(real())),
+                    }
+                };
+                tokio::time::timeout(*timeout, answer).await.unwrap_or(Err(UpstreamError::Timeout(*timeout)))
             }
             Upstream::Http { url, client, timeout } => {
                 let resp = client
@@ -68,6 +97,15 @@ impl Upstream {
             }
         }
     }
+}
+
+/// The first half of an answer, cut at a character boundary.
+pub fn truncated(r: Reply) -> Reply {
+    let mut cut = r.body.len() / 2;
+    while !r.body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Reply { status: r.status, body: r.body[..cut].to_string() }
 }
 
 fn encode(form: &[(&str, String)]) -> String {

@@ -44,7 +44,7 @@ async fn admin(base: &str) -> reqwest::Client {
 }
 
 fn sim_state(dist: Option<PathBuf>) -> AppState {
-    state(Upstream::Sim(Arc::new(Simulator::new(SimConfig::new(KEY)))), KEY, dist)
+    state(Upstream::sim(Arc::new(Simulator::new(SimConfig::new(KEY))), Duration::from_secs(5)), KEY, dist)
 }
 
 async fn proxy_to_url(url: String, key: &str, timeout: Duration) -> String {
@@ -264,7 +264,7 @@ async fn a_url_upstream_without_a_key_says_what_to_set() {
 #[tokio::test]
 async fn deleting_the_main_ip_is_refused_by_the_proxy_whatever_the_console_sends() {
     let sim = Arc::new(Simulator::new(SimConfig::new(KEY)));
-    let base = format!("http://{}", spawn(app(state(Upstream::Sim(sim.clone()), KEY, None))).await);
+    let base = format!("http://{}", spawn(app(state(Upstream::sim(sim.clone(), Duration::from_secs(5)), KEY, None))).await);
     let a = post_form(&base, "action=delete_ip&serviceid=20002&ip=198.51.100.20").await;
     assert_eq!(a.status, 400);
     let o = a.outcome();

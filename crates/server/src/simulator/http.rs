@@ -1,20 +1,61 @@
-//! The simulator over HTTP: `POST /cloud/api.php`, form-encoded, as the live API.
+//! The simulator over HTTP: `POST /cloud/api.php`, form-encoded, as the live API, with its
+//! faults applied; `POST /__sim/faults` changes them (for tests).
 
-use super::Simulator;
+use super::{Fault, Preset, Simulator};
+use crate::upstream::{truncated, Reply};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
+use axum::{Json, Router};
 use std::sync::Arc;
 
 pub fn router(sim: Arc<Simulator>) -> Router {
-    Router::new().route("/cloud/api.php", post(api)).with_state(sim)
+    Router::new().route("/cloud/api.php", post(api)).route("/__sim/faults", post(set_faults)).with_state(sim)
 }
 
-async fn api(State(sim): State<Arc<Simulator>>, body: Bytes) -> impl IntoResponse {
-    let reply = sim.handle_form(&body);
+async fn api(State(sim): State<Arc<Simulator>>, body: Bytes) -> Response {
+    let real = || {
+        let r = sim.handle_form(&body);
+        Reply { status: r.status, body: r.body }
+    };
+    let reply = match sim.faults().next() {
+        Fault::Pass => real(),
+        Fault::Delay(d) => {
+            tokio::time::sleep(d).await;
+            real()
+        }
+        Fault::Hang => std::future::pending().await,
+        // An HTTP server cannot refuse a connection it accepted: the nearest is an error page.
+        Fault::Refuse => Reply { status: 503, body: "<html><title>503 Service Unavailable</title></html>".into() },
+        Fault::Replace { status, body } => Reply { status, body },
+        Fault::Truncate => truncated(real()),
+    };
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
-    (status, [(header::CONTENT_TYPE, "application/json")], reply.body)
+    let kind = if reply.body.trim_start().starts_with('<') { "text/html" } else { "application/json" };
+    (status, [(header::CONTENT_TYPE, kind)], reply.body).into_response()
+}
+
+/// `preset=NAME` sets the standing preset; with `count=N`, only the next N requests get it.
+pub async fn set_faults(State(sim): State<Arc<Simulator>>, body: Bytes) -> Response {
+    apply_faults(&sim, &body)
+}
+
+pub fn apply_faults(sim: &Simulator, body: &[u8]) -> Response {
+    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let get = |k: &str| form.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let preset = match Preset::parse(get("preset").unwrap_or("")) {
+        Ok(p) => p,
+        Err(e) => return (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "error": e }))).into_response(),
+    };
+    match get("count").map(str::parse::<usize>) {
+        None => sim.faults().set(preset),
+        Some(Ok(n)) => sim.faults().next_requests(preset, n),
+        Some(Err(_)) => {
+            return (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "error": "count must be a whole number" })))
+                .into_response()
+        }
+    }
+    Json(serde_json::json!({ "standing": format!("{:?}", sim.faults().standing()) })).into_response()
 }

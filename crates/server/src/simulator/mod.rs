@@ -5,10 +5,12 @@
 //! would refuse. Time enters only through `handle_at`, so queued tasks are testable
 //! without sleeping; nothing changes over time except queued tasks.
 
+mod faults;
 mod http;
 mod seed;
 
-pub use http::router;
+pub use faults::{Fault, Faults, Preset};
+pub use http::{apply_faults, router};
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +32,9 @@ pub struct SimConfig {
     pub cooldown_changes: usize,
     pub cooldown_window: Duration,
     pub cooldown_hold: Duration,
+    /// The standing fault preset, and the seed of `flaky`.
+    pub faults: Preset,
+    pub seed: u64,
 }
 
 impl SimConfig {
@@ -41,6 +46,8 @@ impl SimConfig {
             cooldown_changes: 3,
             cooldown_window: Duration::from_secs(15 * 60),
             cooldown_hold: Duration::from_secs(3 * 3600),
+            faults: Preset::None,
+            seed: 42,
         }
     }
 }
@@ -132,6 +139,7 @@ struct State {
 pub struct Simulator {
     cfg: SimConfig,
     state: Mutex<State>,
+    faults: Faults,
 }
 
 const SERVICEID_ERROR: &str = "A valid serviceid is required.";
@@ -167,11 +175,16 @@ impl Simulator {
             next_invoice: 900_001,
             invoices: Vec::new(),
         };
-        Simulator { cfg, state: Mutex::new(state) }
+        let faults = Faults::new(cfg.faults, cfg.seed);
+        Simulator { cfg, state: Mutex::new(state), faults }
     }
 
     pub fn config(&self) -> &SimConfig {
         &self.cfg
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// Answer one form-encoded request, as `POST /cloud/api.php` does.
