@@ -4,6 +4,7 @@
 use crate::api::{self, ApiError};
 use crate::components::toast::Toaster;
 use hostwinds::{Action, Outcome};
+use leptos::prelude::Callback;
 
 /// What a finished mutation came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +39,19 @@ impl Runner {
 
     /// Run `action`; `title_ok` names the success in the toast (the API's message follows it).
     pub async fn run(self, endpoint: String, action: Action, title_ok: String, note: Option<String>) -> Done {
+        self.run_then(endpoint, action, title_ok, note, None).await
+    }
+
+    /// As `run`; `reread` re-reads the server's state, offered when the outcome is unknown
+    /// (never resending the call blindly).
+    pub async fn run_then(
+        self,
+        endpoint: String,
+        action: Action,
+        title_ok: String,
+        note: Option<String>,
+        reread: Option<Callback<()>>,
+    ) -> Done {
         let label = action.name().label();
         let done = match api::call(&endpoint, &action).await {
             Ok(o) if o.ok => Done::Ok(o),
@@ -48,8 +62,14 @@ impl Runner {
         let shown = if message.is_empty() { "(Hostwinds sent no message.)".to_string() } else { message.clone() };
         match &done {
             Done::Ok(_) => self.toaster.show(true, title_ok, shown, note),
-            Done::Refused(_) => self.toaster.show(false, format!("{label} failed"), shown, None),
-            Done::Unknown(_) => self.toaster.show(false, format!("{label}: outcome unknown"), shown, None),
+            Done::Refused(o) => {
+                self.toaster.show(false, format!("{label} failed"), shown, hostwinds::hint(o).map(str::to_string))
+            }
+            Done::Unknown(_) => {
+                let note = (!message.contains("may or may not have been applied"))
+                    .then(|| "The request may or may not have been applied: check the server's state before trying again.".to_string());
+                self.toaster.show_with_action(false, format!("{label}: outcome unknown"), shown, note, reread.map(|cb| ("Re-read server state".to_string(), cb)))
+            }
         }
         done
     }

@@ -53,8 +53,13 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl From<Outcome> for ApiError {
+    /// The message as sent, with our explanation under it where one helps.
     fn from(o: Outcome) -> Self {
-        ApiError { message: o.message }
+        let message = match hostwinds::hint(&o) {
+            Some(h) => format!("{}\n{h}", o.message),
+            None => o.message,
+        };
+        ApiError { message }
     }
 }
 
@@ -77,9 +82,14 @@ pub async fn call(endpoint: &str, action: &Action) -> Result<Outcome, ApiError> 
         unauthorized();
         return Err(ApiError { message: "Your session has ended: sign in again.".into() });
     }
+    let unknown = resp.headers().get("x-outcome").as_deref() == Some("unknown");
     let body = resp.text().await.map_err(|e| ApiError {
         message: format!("The answer from {endpoint} was cut off ({e}). The request may or may not have been applied."),
     })?;
+    if unknown {
+        // The proxy sent the call but got no answer: not a refusal, not a success.
+        return Err(ApiError { message: decode(status, &body).message });
+    }
     Ok(interpret(endpoint, status, upstream_status, &body)?)
 }
 

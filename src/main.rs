@@ -4,6 +4,7 @@ mod actions;
 mod api;
 mod app;
 mod components;
+mod crash;
 mod download;
 mod firewall_diff;
 mod pages;
@@ -12,8 +13,9 @@ mod rdns_memory;
 mod rows;
 mod session;
 mod settings;
+mod stale;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    crash::install();
     leptos::mount::mount_to_body(app::App);
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Toast {
     pub id: u64,
     pub ok: bool,
@@ -12,6 +12,8 @@ pub struct Toast {
     pub message: String,
     /// A line of our own under the API's message (e.g. rDNS propagation time).
     pub note: Option<String>,
+    /// A button: label and what it does (e.g. re-read the server after an unknown outcome).
+    pub action: Option<(String, Callback<()>)>,
 }
 
 #[derive(Clone, Copy)]
@@ -28,9 +30,20 @@ impl Toaster {
     }
 
     pub fn show(&self, ok: bool, title: impl Into<String>, message: impl Into<String>, note: Option<String>) {
+        self.show_with_action(ok, title, message, note, None)
+    }
+
+    pub fn show_with_action(
+        &self,
+        ok: bool,
+        title: impl Into<String>,
+        message: impl Into<String>,
+        note: Option<String>,
+        action: Option<(String, Callback<()>)>,
+    ) {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
-        let t = Toast { id, ok, title: title.into(), message: message.into(), note };
+        let t = Toast { id, ok, title: title.into(), message: message.into(), note, action };
         // At most a screenful: the oldest go first.
         self.items.update(|v| {
             v.push(t);
@@ -68,6 +81,9 @@ pub fn Toasts() -> impl IntoView {
                                 <p class="toast-title">{t.title}</p>
                                 <p class="text">{t.message}</p>
                                 {t.note.map(|n| view! { <p class="toast-note">{n}</p> })}
+                                {t.action.map(|(label, cb)| view! {
+                                    <button type="button" class="toast-action" on:click=move |_| { cb.run(()); toaster.dismiss(id); }>{label}</button>
+                                })}
                             </div>
                             <button type="button" class="icon" aria-label="Dismiss" on:click=move |_| toaster.dismiss(id)>"\u{d7}"</button>
                         </div>

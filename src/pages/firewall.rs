@@ -44,7 +44,9 @@ pub fn FirewallPage() -> impl IntoView {
         async move {
             let Ok(serviceid) = sid else { return };
             let title = format!("Firewall profile switched to {next}");
-            if let Done::Ok(_) = runner.run(endpoint, HwAction::SetInstanceFirewall { serviceid, name: next }, title, None).await {
+            let reread = Callback::new(move |_| current.refetch());
+            let action = HwAction::SetInstanceFirewall { serviceid, name: next };
+            if let Done::Ok(_) = runner.run_then(endpoint, action, title, None, Some(reread)).await {
                 set_choice.set(String::new());
                 current.refetch();
             }

@@ -17,6 +17,7 @@ use crate::poll::use_poll;
 use crate::rdns_memory::use_rdns_memory;
 use crate::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource};
 use crate::settings::use_settings;
+use crate::stale::{last_good, StaleNotice};
 use hostwinds::{Action as HwAction, ActionName, Ip, LocationId, ServiceId};
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal_with_options;
@@ -76,6 +77,7 @@ pub fn IpsPage() -> impl IntoView {
             }
         }
     });
+    let last_ips = last_good(ips);
     // Only for the location filter's choices: the IP screen works without it.
     let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
     let name = Signal::derive(move || server_name(serviceid, instance));
@@ -98,8 +100,12 @@ pub fn IpsPage() -> impl IntoView {
     };
 
     // The rows as shown: the same function feeds the table and the CSV export.
+    // After a failed refresh, the last good list (shown stale).
     let rows_now = move || -> Option<Vec<IpRow>> {
-        let list = ips.get()?.ok()?;
+        let list = match ips.get()? {
+            Ok(l) => l,
+            Err(_) => last_ips.get()?.0,
+        };
         let main = instance.get().and_then(|r| r.ok()).and_then(|i| i.main_ip);
         let rows = ip_rows(main, &list, &memory.names.get());
         Some(search_and_sort(&rows, &query.get().unwrap_or_default(), sort_by.get(), descending.get()))
@@ -154,7 +160,11 @@ pub fn IpsPage() -> impl IntoView {
                 Confirm::Regenerate => (HwAction::RegenerateNetworking { serviceid }, "Networking rebuild queued".to_string()),
             };
             busy.set(Some(action.name()));
-            let done = runner.run(endpoint, action, title, None).await;
+            let reread = Callback::new(move |_| {
+                instance.refetch();
+                ips.refetch();
+            });
+            let done = runner.run_then(endpoint, action, title, None, Some(reread)).await;
             busy.set(None);
             if let Done::Ok(_) = done {
                 match c {
@@ -274,19 +284,29 @@ pub fn IpsPage() -> impl IntoView {
             <Transition fallback=|| view! { <Loading label="Loading IPs\u{2026}"/> }>
                 {move || {
                     let inst = instance.get();
-                    match ips.get() {
-                        None => None,
-                        Some(Err(e)) => Some(view! {
-                            <ErrorMessage message=e.message on_retry=Callback::new(move |_| ips.refetch())/>
-                        }.into_any()),
-                        Some(Ok(_)) => {
+                    let failed = match ips.get() {
+                        None => return None,
+                        Some(Err(e)) => Some(e.message),
+                        Some(Ok(_)) => None,
+                    };
+                    let retry = Callback::new(move |_| ips.refetch());
+                    match (failed, last_ips.get()) {
+                        (Some(message), None) => Some(view! { <ErrorMessage message on_retry=retry/> }.into_any()),
+                        (failed, last) => {
+                            let stale = failed.map(|message| {
+                                let at = last.map(|l| l.1).unwrap_or_default();
+                                view! { <StaleNotice message at on_retry=retry/> }
+                            });
+                            let is_stale = stale.is_some();
                             let sid = serviceid.get().ok()?;
                             let rows = rows_now().unwrap_or_default();
                             let unknown_main = matches!(inst, Some(Err(_)));
                             Some(view! {
+                                {stale}
                                 {unknown_main.then(|| view! {
                                     <p class="note">"The server could not be read, so the main IP is not marked and main-IP actions are off."</p>
                                 })}
+                                <div class:stale=is_stale>
                                 <IpTable
                                     serviceid=sid
                                     rows
@@ -310,7 +330,9 @@ pub fn IpsPage() -> impl IntoView {
                                         editing.set(None);
                                         ips.refetch();
                                     })
+                                    on_reread=Callback::new(move |_| { instance.refetch(); ips.refetch(); })
                                 />
+                                </div>
                             }.into_any())
                         }
                     }
@@ -439,6 +461,8 @@ fn IpTable(
     main_known: bool,
     on_action: Callback<Confirm>,
     on_rdns_saved: Callback<(Ip, String)>,
+    /// Re-read the server after a call whose outcome is unknown.
+    on_reread: Callback<()>,
 ) -> impl IntoView {
     if rows.is_empty() {
         let text = match (filtered, location) {
@@ -511,6 +535,7 @@ fn IpTable(
                                             draft
                                             on_saved=Callback::new(move |name: String| on_rdns_saved.run((ip, name)))
                                             on_cancel=Callback::new(move |_| editing.set(None))
+                                            on_reread
                                         />
                                     }.into_any(),
                                     false => rdns_view().into_any(),

@@ -42,6 +42,7 @@ pub fn RdnsEditor(
     draft: RwSignal<String>,
     on_saved: Callback<String>,
     on_cancel: Callback<()>,
+    on_reread: Callback<()>,
 ) -> impl IntoView {
     let settings = use_settings();
     let runner = Runner::from_context();
@@ -54,7 +55,9 @@ pub fn RdnsEditor(
         let (endpoint, name) = (settings.endpoint.get_untracked(), name.clone());
         async move {
             let action = HwAction::SetRdns { serviceid, ip, rdns: name.clone() };
-            let done = runner.run(endpoint, action, format!("rDNS set for {ip}"), Some(PROPAGATION_NOTE.into())).await;
+            let done = runner
+                .run_then(endpoint, action, format!("rDNS set for {ip}"), Some(PROPAGATION_NOTE.into()), Some(on_reread))
+                .await;
             match done {
                 Done::Ok(_) => on_saved.run(name.to_string()),
                 other => set_refused.set(Some(other.message())),

@@ -6,6 +6,7 @@ use crate::components::message::{ErrorMessage, Loading};
 use crate::components::status::StatusBadge;
 use crate::rows::{server_rows, ServerRow};
 use crate::settings::use_settings;
+use crate::stale::{last_good, StaleNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{query_signal_with_options, use_navigate};
@@ -17,6 +18,7 @@ pub fn ServersPage() -> impl IntoView {
     set_title("Servers");
     let settings = use_settings();
     let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
+    let last = last_good(servers);
     // The filter lives in the URL so a support ticket can link to what was seen.
     let (query, set_query) = query_signal_with_options::<String>(
         "q",
@@ -41,16 +43,22 @@ pub fn ServersPage() -> impl IntoView {
             <button type="button" on:click=move |_| servers.refetch()>"Refresh"</button>
         </div>
         <Transition fallback=|| view! { <Loading label="Loading servers\u{2026}"/> }>
-            {move || servers.get().map(|r| match r {
-                Ok(list) => {
-                    let rows = server_rows(&list, &query.get().unwrap_or_default());
-                    let total = list.len();
-                    view! { <ServersTable rows total/> }.into_any()
-                }
-                Err(e) => view! {
-                    <ErrorMessage message=e.message on_retry=Callback::new(move |_| servers.refetch())/>
-                }.into_any(),
-            })}
+            {move || {
+                let table = move |list: &[hostwinds::Instance]| {
+                    let rows = server_rows(list, &query.get().unwrap_or_default());
+                    view! { <ServersTable rows total=list.len()/> }
+                };
+                let retry = Callback::new(move |_| servers.refetch());
+                servers.get().map(|r| match (r, last.get()) {
+                    (Ok(list), _) => table(&list).into_any(),
+                    // A failed refresh keeps the last good list on screen, marked stale.
+                    (Err(e), Some((list, at))) => view! {
+                        <StaleNotice message=e.message at on_retry=retry/>
+                        <div class="stale">{table(&list)}</div>
+                    }.into_any(),
+                    (Err(e), None) => view! { <ErrorMessage message=e.message on_retry=retry/> }.into_any(),
+                })
+            }}
         </Transition>
     }
 }

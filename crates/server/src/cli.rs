@@ -40,6 +40,9 @@ pub struct SimArgs {
     /// Make the simulator misbehave: none, slow, timeout, 5xx, refused, malformed, flaky, not-authorized.
     #[arg(long, default_value = "none", env = "HOSTWINDS_SIM_FAULTS")]
     pub faults: String,
+    /// The latency of the `slow` preset, in seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pub sim_slow_secs: f64,
     /// The seed of the `flaky` preset, so a failing run can be repeated.
     #[arg(long, default_value_t = 42)]
     pub sim_seed: u64,
@@ -55,6 +58,10 @@ impl SimArgs {
         cfg.rdns_in_ip_items = self.sim_rdns_field == "on";
         cfg.faults = Preset::parse(&self.faults).map_err(|e| format!("--faults: {e}"))?;
         cfg.seed = self.sim_seed;
+        if !(self.sim_slow_secs.is_finite() && (0.0..=600.0).contains(&self.sim_slow_secs)) {
+            return Err("--sim-slow-secs must be between 0 and 600".into());
+        }
+        cfg.slow = Duration::from_secs_f64(self.sim_slow_secs);
         Ok(cfg)
     }
 }

@@ -35,6 +35,8 @@ pub struct SimConfig {
     /// The standing fault preset, and the seed of `flaky`.
     pub faults: Preset,
     pub seed: u64,
+    /// The latency of `slow`.
+    pub slow: Duration,
 }
 
 impl SimConfig {
@@ -48,6 +50,7 @@ impl SimConfig {
             cooldown_hold: Duration::from_secs(3 * 3600),
             faults: Preset::None,
             seed: 42,
+            slow: Duration::from_secs(3),
         }
     }
 }
@@ -175,7 +178,8 @@ impl Simulator {
             next_invoice: 900_001,
             invoices: Vec::new(),
         };
-        let faults = Faults::new(cfg.faults, cfg.seed);
+        let mut faults = Faults::new(cfg.faults, cfg.seed);
+        faults.slow = cfg.slow;
         Simulator { cfg, state: Mutex::new(state), faults }
     }
 
