@@ -91,6 +91,7 @@ fn Shell() -> impl IntoView {
                 <A href="/activity">"Activity"</A>
                 <A href="/settings">"Settings"</A>
             </nav>
+            <span class="muted hint">"Press "<kbd>"?"</kbd>" for shortcuts"</span>
             {move || session.me.get().map(|me| view! {
                 <div class="who">
                     <span data-testid="signed-in-as">{me.name.clone()}</span>
@@ -113,6 +114,7 @@ fn Shell() -> impl IntoView {
             </Routes>
         </main>
         <Toasts/>
+        <crate::components::shortcuts::Shortcuts/>
     }
 }
 

@@ -6,6 +6,33 @@ pub const DEFAULT_ENDPOINT: &str = "/api";
 const ENDPOINT_KEY: &str = "hostwinds.endpoint";
 const POLL_KEY: &str = "hostwinds.poll_secs";
 const LIMIT_KEY: &str = "hostwinds.watch_limit_secs";
+const THEME_KEY: &str = "hostwinds.theme";
+
+/// Light or dark: the system's choice unless set here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn parse(s: &str) -> Theme {
+        match s {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
 pub const DEFAULT_POLL_SECS: u32 = 3;
 pub const DEFAULT_WATCH_LIMIT_SECS: u32 = 300;
 
@@ -18,6 +45,7 @@ pub struct Settings {
     pub poll_secs: RwSignal<u32>,
     /// How long it is watched before the screen says it has not happened yet.
     pub watch_limit_secs: RwSignal<u32>,
+    pub theme: RwSignal<Theme>,
 }
 
 impl Settings {
@@ -29,7 +57,25 @@ impl Settings {
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
         let poll = get(POLL_KEY).and_then(|v| parse_poll_secs(&v).ok()).unwrap_or(DEFAULT_POLL_SECS);
         let limit = get(LIMIT_KEY).and_then(|v| parse_watch_limit(&v).ok()).unwrap_or(DEFAULT_WATCH_LIMIT_SECS);
-        Settings { endpoint: RwSignal::new(saved), poll_secs: RwSignal::new(poll), watch_limit_secs: RwSignal::new(limit) }
+        let theme = get(THEME_KEY).map(|t| Theme::parse(&t)).unwrap_or(Theme::System);
+        apply_theme(theme);
+        Settings {
+            endpoint: RwSignal::new(saved),
+            poll_secs: RwSignal::new(poll),
+            watch_limit_secs: RwSignal::new(limit),
+            theme: RwSignal::new(theme),
+        }
+    }
+
+    pub fn save_theme(&self, theme: Theme) {
+        if let Some(s) = storage() {
+            let _ = match theme {
+                Theme::System => s.remove_item(THEME_KEY),
+                t => s.set_item(THEME_KEY, t.key()),
+            };
+        }
+        apply_theme(theme);
+        self.theme.set(theme);
     }
 
     /// Keep validated watch timings.
@@ -57,6 +103,15 @@ impl Settings {
         self.endpoint.set(endpoint);
         Ok(())
     }
+}
+
+/// `data-theme` on <html> picks the colours (style/main.css); none follows the system.
+fn apply_theme(theme: Theme) {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    let _ = match theme {
+        Theme::System => root.remove_attribute("data-theme"),
+        t => root.set_attribute("data-theme", t.key()),
+    };
 }
 
 pub fn use_settings() -> Settings {

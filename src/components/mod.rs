@@ -2,5 +2,6 @@
 
 pub mod confirm;
 pub mod message;
+pub mod shortcuts;
 pub mod status;
 pub mod toast;

@@ -552,7 +552,7 @@ fn IpTable(
                                     }
                                 >"Edit rDNS"</button>
                                 {can_promote.then(|| view! {
-                                    <button type="button" aria-label=format!("Make {ip} main") title=move || promote_denied.get()
+                                    <button type="button" aria-label=format!("Make main {ip}") title=move || promote_denied.get()
                                         disabled=move || busy.get() || promote_denied.get().is_some()
                                         on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
                                 })}

@@ -5,7 +5,7 @@ use crate::api;
 use crate::app::set_title;
 use crate::components::message::{ErrorMessage, Notice};
 use crate::settings::{
-    parse_endpoint, parse_poll_secs, parse_watch_limit, use_settings, DEFAULT_ENDPOINT, DEFAULT_POLL_SECS,
+    Theme, parse_endpoint, parse_poll_secs, parse_watch_limit, use_settings, DEFAULT_ENDPOINT, DEFAULT_POLL_SECS,
     DEFAULT_WATCH_LIMIT_SECS,
 };
 use hostwinds::{Action as HwAction, Instance};
@@ -96,6 +96,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </button>
             </div>
         </form>
+        <Appearance/>
         <WatchTimings/>
         <div class="results" aria-live="polite">
             {move || saved.get().map(|r| match r {
@@ -107,6 +108,25 @@ pub fn SettingsPage() -> impl IntoView {
                 Err(m) => view! { <ErrorMessage message=m/> }.into_any(),
             })}
         </div>
+    }
+}
+
+/// Light, dark, or as the system says.
+#[component]
+fn Appearance() -> impl IntoView {
+    let settings = use_settings();
+    view! {
+        <fieldset class="card">
+            <legend>"Appearance"</legend>
+            {[(Theme::System, "As the system"), (Theme::Light, "Light"), (Theme::Dark, "Dark")].into_iter().map(|(t, label)| view! {
+                <label class="check">
+                    <input type="radio" name="theme" value=t.key()
+                        prop:checked=move || settings.theme.get() == t
+                        on:change=move |_| settings.save_theme(t)/>
+                    {label}
+                </label>
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -39,7 +39,7 @@ test('support sees admin actions disabled with the reason, and can still set rDN
   const page = await newPage(browser, proxy.base, 'support');
   await page.goto(`${proxy.base}/servers/20001`);
   await page.locator('table.ips tbody tr').first().waitFor();
-  for (const name of ['Rotate main IP', 'Regenerate networking', 'Make 192.0.2.11 main', 'Delete 192.0.2.11']) {
+  for (const name of ['Rotate main IP', 'Regenerate networking', 'Make main 192.0.2.11', 'Delete 192.0.2.11']) {
     const b = page.getByRole('button', { name, exact: true });
     assert.equal(await b.isDisabled(), true, name);
     assert.match(await b.getAttribute('title'), /^Only admins can use .* \(you are signed in as support\)\.$/);
@@ -64,7 +64,7 @@ test('an admin performs an admin action, and signing out ends the session', asyn
   const page = await newPage(browser, proxy.base, 'admin');
   await page.goto(`${proxy.base}/servers/20002`);
   await page.locator('table.ips tbody tr').first().waitFor();
-  await page.getByRole('button', { name: 'Make 198.51.100.22 main' }).click();
+  await page.getByRole('button', { name: 'Make main 198.51.100.22' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Make main' }).click();
   await page.getByRole('status').filter({ hasText: 'Main IP set' }).waitFor();
   await page.waitForFunction(() => document.querySelector('table.ips tbody tr td')?.textContent === '198.51.100.22');

@@ -3,6 +3,7 @@
 //! Cargo.lock, wasm-opt and Playwright from npm, Debian's chromium), never downloading a
 //! binary from outside the package registries, and skips what is already there.
 
+mod load;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -16,9 +17,10 @@ fn main() -> ExitCode {
         Some("serve") => serve(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
         Some("build") => tools::ensure_console_tools(&root).and_then(|_| build_console(&root)),
+        Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&root, o)).map(|_| ExitCode::SUCCESS),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  serve [proxy flags]   build the console and run it with the simulator on http://127.0.0.1:8080\n  test                  every native test, a console build, then the browser tests\n  build                 build the console into dist/"
+                "usage: cargo xtask <command>\n\n  serve [proxy flags]   build the console and run it with the simulator on http://127.0.0.1:8080\n  test                  every native test, a console build, then the browser tests\n  build                 build the console into dist/\n  load [--clients N] [--secs S] [--faults PRESET]\n                        concurrent reads through the proxy: throughput, p50/p99, errors, memory"
             );
             return ExitCode::from(2);
         }

@@ -77,7 +77,8 @@ pub fn ensure_console_tools(root: &Path) -> Result<(), String> {
 
 fn ensure_npm(root: &Path) -> Result<(), String> {
     let bin = root.join("node_modules").join(".bin");
-    let have = bin.join("wasm-opt").exists() && root.join("node_modules").join("playwright-core").exists();
+    let modules = root.join("node_modules");
+    let have = bin.join("wasm-opt").exists() && ["playwright-core", "axe-core"].iter().all(|m| modules.join(m).exists());
     if !have {
         eprintln!("xtask: installing npm packages from package-lock.json (wasm-opt, playwright-core)");
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root))?;

@@ -418,3 +418,33 @@ mod tests {
         assert_eq!(form("action=get_smtp_filters&serviceid=").unwrap(), Action::GetSmtpFilters { serviceid: None });
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::Action;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The proxy parses whatever a browser (or anyone) posts: it must never panic, and
+        /// whatever it accepts must encode back to a form that parses to the same action.
+        #[test]
+        fn the_form_parser_never_panics_and_round_trips(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+            if let Ok(a) = Action::from_form_body(&body) {
+                prop_assert_eq!(Action::from_form_body(a.encode_form().as_bytes()), Ok(a));
+            }
+        }
+
+        #[test]
+        fn forms_made_of_real_field_names_never_panic(
+            fields in proptest::collection::vec(
+                (prop::sample::select(vec!["action", "serviceid", "ip", "rdns", "rdata", "name", "location_id", "API", "x"]),
+                 "[a-z0-9_.:%&=+ -]{0,20}"),
+                0..8)
+        ) {
+            let body = fields.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+            if let Ok(a) = Action::from_form_body(body.as_bytes()) {
+                prop_assert!(!a.encode_form().contains("API="));
+            }
+        }
+    }
+}

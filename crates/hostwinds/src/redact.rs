@@ -40,9 +40,15 @@ pub fn redact_text(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut pos = 0;
     while pos < body.len() {
+        // The key is matched by its name and closing quote (`password"` then `:`), not by its
+        // opening quote: in a broken body that quote may have closed the value before it.
         let next = SECRET_FIELDS
             .iter()
-            .filter_map(|f| lower[pos..].find(&format!("\"{f}\"")).map(|i| (pos + i, f.len() + 2)))
+            .flat_map(|f| {
+                let pat = format!("{f}\"");
+                lower[pos..].match_indices(&pat).map(move |(i, m)| (pos + i, m.len())).collect::<Vec<_>>()
+            })
+            .filter(|(i, len)| lower[i + len..].trim_start().starts_with(':'))
             .min();
         let Some((start, klen)) = next else { break };
         let after_key = start + klen;
@@ -100,6 +106,9 @@ mod tests {
         assert!(out.contains("hostname"));
         let cut = r#"{"password":"hunter"#;
         assert!(!redact_text(cut).contains("hunter"));
+        // Found by fuzzing: a value that closes early leaves the next key without its quote.
+        let broken = "\"password\":\"\n\"password\":\"xx[[\n";
+        assert!(!redact_text(broken).contains("xx"), "{}", redact_text(broken));
     }
 
     #[test]
@@ -107,5 +116,22 @@ mod tests {
         let body = "[ {\"result\": \"success\", \"message\": \"IP removed\"} ]";
         assert_eq!(redact_text(body), body);
         assert_eq!(redact_text("<html>oops</html>"), "<html>oops</html>");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::redact_text;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever surrounds it, a secret's value never survives redaction.
+        #[test]
+        fn a_secret_never_survives(prefix in ".{0,40}", suffix in ".{0,40}", secret in "[A-Za-z0-9]{8,14}",
+                                   key in prop::sample::select(vec!["password", "configkey", "Password"])) {
+            let body = format!("{prefix}\"{key}\":\"{secret}\"{suffix}");
+            prop_assume!(!prefix.contains(&secret) && !suffix.contains(&secret));
+            prop_assert!(!redact_text(&body).contains(&secret));
+        }
     }
 }

@@ -1,0 +1,68 @@
+// axe-core on every screen (and an open dialog, and dark mode): any violation fails.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startProxy, launchBrowser, newPage } = require('./harness');
+
+const AXE = require.resolve('axe-core/axe.min.js');
+let proxy;
+let browser;
+
+before(async () => {
+  proxy = await startProxy();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
+
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+const screens = [
+  ['servers', '/servers', 'table.servers tbody tr'],
+  ['IPs', '/servers/20001', 'table.ips tbody tr'],
+  ['firewall', '/servers/20001/firewall', 'table.rules tbody tr'],
+  ['server SMTP filters', '/servers/20001/smtp', 'table.smtp tbody tr'],
+  ['account SMTP filters', '/smtp', 'table.smtp tbody tr'],
+  ['activity', '/activity', 'h1'],
+  ['settings', '/settings', '#endpoint'],
+  ['not found', '/nowhere', 'h1'],
+];
+
+for (const [name, path, ready] of screens) {
+  for (const scheme of ['light', 'dark']) {
+    test(`the ${name} screen has no axe violations (${scheme})`, async () => {
+      const page = await newPage(browser, proxy.base);
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(proxy.base + path);
+      await page.locator(ready).first().waitFor();
+      assert.deepEqual(await violations(page), []);
+    });
+  }
+}
+
+test('the sign-in screen has no axe violations', async () => {
+  const page = await newPage(browser, proxy.base, null);
+  await page.goto(`${proxy.base}/signin`);
+  await page.getByLabel('User name').waitFor();
+  assert.deepEqual(await violations(page), []);
+});
+
+test('an open confirmation dialog and the rDNS editor have no axe violations', async () => {
+  const page = await newPage(browser, proxy.base);
+  await page.goto(`${proxy.base}/servers/20001`);
+  await page.locator('table.ips tbody tr').first().waitFor();
+  await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.16' }).click();
+  await page.keyboard.type('example.com');
+  assert.deepEqual(await violations(page), []);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Delete 192.0.2.11' }).click();
+  await page.getByRole('dialog').waitFor();
+  assert.deepEqual(await violations(page), []);
+});

@@ -1,0 +1,68 @@
+// Dark mode (the system's, or set in Settings) and the keyboard shortcuts.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startProxy, launchBrowser, newPage } = require('./harness');
+
+let proxy;
+let browser;
+
+before(async () => {
+  proxy = await startProxy();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
+
+const background = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+
+test('dark mode follows the system unless Settings says otherwise, and is kept', async () => {
+  const page = await newPage(browser, proxy.base);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${proxy.base}/settings`);
+  await page.getByLabel('As the system').waitFor();
+  assert.equal(await page.getByLabel('As the system').isChecked(), true);
+  assert.equal(await background(page), 'rgb(18, 21, 26)');
+  await page.getByLabel('Light').check();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  assert.equal(await background(page), 'rgb(246, 247, 249)');
+  await page.reload();
+  await page.getByLabel('Light').waitFor();
+  assert.equal(await page.getByLabel('Light').isChecked(), true);
+  assert.equal(await background(page), 'rgb(246, 247, 249)', 'kept across a reload');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByLabel('Dark').check();
+  assert.equal(await background(page), 'rgb(18, 21, 26)');
+  await page.getByLabel('As the system').check();
+  assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-theme')), false);
+  assert.equal(await background(page), 'rgb(246, 247, 249)');
+});
+
+test('keyboard shortcuts: / searches the table, g s goes to servers, ? lists them', async () => {
+  const page = await newPage(browser, proxy.base);
+  await page.goto(`${proxy.base}/servers/20001`);
+  await page.locator('table.ips tbody tr').first().waitFor();
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ip-search');
+  await page.keyboard.type('mta2');
+  await page.waitForFunction(() => document.querySelectorAll('table.ips tbody tr').length === 1);
+  // Typing in a field is not a shortcut: "g s" stayed text.
+  await page.keyboard.type(' gs');
+  assert.match(page.url(), /\/servers\/20001/);
+  await page.locator('h1').click();
+  await page.keyboard.press('g');
+  await page.keyboard.press('s');
+  await page.waitForURL(/\/servers(\?|$)/);
+  await page.keyboard.press('?');
+  const d = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await d.waitFor();
+  await d.getByText('Search the table on this screen').waitFor();
+  await page.keyboard.press('Escape');
+  await d.waitFor({ state: 'detached' });
+  await page.keyboard.press('g');
+  await page.keyboard.press('a');
+  await page.waitForURL(/\/activity/);
+});
