@@ -24,6 +24,8 @@ use leptos_router::hooks::query_signal_with_options;
 use leptos_router::NavigateOptions;
 
 const HOUR_MS: f64 = 3600.0 * 1000.0;
+/// Rows rendered at once: a server can hold thousands of IPs; search and sort see them all.
+const PAGE_SIZE: usize = 100;
 
 /// A destructive or disruptive action waiting for its confirmation.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +89,12 @@ pub fn IpsPage() -> impl IntoView {
     let watch = RwSignal::new(Watch::None);
     let editing = RwSignal::new(None::<Ip>);
     let draft = RwSignal::new(String::new());
+    let page = RwSignal::new(0usize);
+    // A new search, order or location starts at the first page.
+    Effect::new(move |_| {
+        let _ = (query.get(), sort.get(), location.get());
+        page.set(0);
+    });
     // One change at a time on a server: every action control waits for the running one.
     let busy = RwSignal::new(None::<ActionName>);
 
@@ -299,6 +307,7 @@ pub fn IpsPage() -> impl IntoView {
                             });
                             let is_stale = stale.is_some();
                             let sid = serviceid.get().ok()?;
+                            page.track();
                             let rows = rows_now().unwrap_or_default();
                             let unknown_main = matches!(inst, Some(Err(_)));
                             Some(view! {
@@ -309,6 +318,7 @@ pub fn IpsPage() -> impl IntoView {
                                 <div class:stale=is_stale>
                                 <IpTable
                                     serviceid=sid
+                                    page
                                     rows
                                     location=location.get_untracked()
                                     filtered=query.get_untracked().is_some()
@@ -446,6 +456,8 @@ fn WatchPanel(watch: RwSignal<Watch>, instance: crate::pages::server::InstanceRe
 #[component]
 fn IpTable(
     serviceid: ServiceId,
+    /// The page of rows shown (0-based).
+    page: RwSignal<usize>,
     rows: Vec<IpRow>,
     location: Option<String>,
     filtered: bool,
@@ -473,6 +485,14 @@ fn IpTable(
         return view! { <p class="empty">{text}</p> }.into_any();
     }
     let count = rows.len();
+    let pages = count.div_ceil(PAGE_SIZE).max(1);
+    let current = page.get_untracked().min(pages - 1);
+    let (first, last) = (current * PAGE_SIZE, ((current + 1) * PAGE_SIZE).min(count));
+    let caption = if pages > 1 {
+        format!("IP addresses {}\u{2013}{last} of {count}", first + 1)
+    } else {
+        format!("{count} IP address{}", if count == 1 { "" } else { "es" })
+    };
     let header = move |col: IpSort, label: &'static str| {
         let aria = move || {
             if sort_by.get() != col {
@@ -491,7 +511,7 @@ fn IpTable(
     };
     view! {
         <table class="data ips">
-            <caption>{format!("{count} IP addresses")}</caption>
+            <caption>{caption}</caption>
             <thead>
                 <tr>
                     {header(IpSort::Ip, "IP address")}
@@ -502,7 +522,7 @@ fn IpTable(
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().map(|r| {
+                {rows.into_iter().skip(first).take(PAGE_SIZE).map(|r| {
                     let ip = r.ip;
                     let (role, class) = if r.is_main { ("Main", "badge main") } else { ("Secondary", "badge") };
                     let row_for_delete = r.clone();
@@ -570,6 +590,13 @@ fn IpTable(
                 }).collect_view()}
             </tbody>
         </table>
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label="IP pages">
+                <button type="button" disabled=current == 0 on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
+                <span>{format!("Page {} of {pages}", current + 1)}</span>
+                <button type="button" disabled=current + 1 >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
+            </nav>
+        })}
     }
     .into_any()
 }

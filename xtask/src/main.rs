@@ -3,6 +3,7 @@
 //! Cargo.lock, wasm-opt and Playwright from npm, Debian's chromium), never downloading a
 //! binary from outside the package registries, and skips what is already there.
 
+mod bundle;
 mod load;
 mod tools;
 
@@ -17,10 +18,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
         Some("build") => tools::ensure_console_tools(&root).and_then(|_| build_console(&root)),
+        Some("bench") => bench(&root),
         Some("load") => load::Options::parse(&args[1..]).and_then(|o| load::run(&root, o)).map(|_| ExitCode::SUCCESS),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  serve [proxy flags]   build the console and run it with the simulator on http://127.0.0.1:8080\n  test                  every native test, a console build, then the browser tests\n  build                 build the console into dist/\n  load [--clients N] [--secs S] [--faults PRESET]\n                        concurrent reads through the proxy: throughput, p50/p99, errors, memory"
+                "usage: cargo xtask <command>\n\n  serve [proxy flags]   build the console and run it with the simulator on http://127.0.0.1:8080\n  test                  every native test, a console build, then the browser tests\n  build                 build the console into dist/\n  bench                 sizes and timings against same-run baselines: target/bench/report.md\n  load [--clients N] [--secs S] [--faults PRESET]\n                        concurrent reads through the proxy: throughput, p50/p99, errors, memory"
             );
             return ExitCode::from(2);
         }
@@ -54,6 +56,33 @@ fn build_console(root: &Path) -> Result<ExitCode, String> {
         .args(["build", "--release", "--offline"])
         .current_dir(root)
         .env("PATH", tools::tool_path(root)))?;
+    bundle::precompress(&root.join("dist"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Figures, never pass/fail: bundle sizes, the proxy against nginx and the simulator
+/// directly (wrk), and the console's first table against a static page (Chromium).
+fn bench(root: &Path) -> Result<ExitCode, String> {
+    tools::ensure_console_tools(root)?;
+    tools::ensure_browser_tools(root)?;
+    tools::ensure_debian(&["wrk", "nginx"], &["wrk", "nginx-light"])?;
+    build_console(root)?;
+    let assets = bundle::measure(&root.join("dist"))?;
+    let json: Vec<String> = assets
+        .iter()
+        .map(|a| format!(r#"{{"name":{:?},"raw":{},"gzip":{},"brotli":{}}}"#, a.name, a.raw, a.gzip, a.brotli))
+        .collect();
+    eprintln!("xtask: building the proxy (profile server)");
+    run(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "hostwinds-proxy"]).current_dir(root))?;
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    run(Command::new("node")
+        .arg("bench/run.js")
+        .current_dir(root)
+        .env("PROXY_BIN", target.join("server").join("hostwinds-proxy"))
+        .env("DIST", root.join("dist"))
+        .env("OUT", target.join("bench"))
+        .env("BUNDLE", format!("[{}]", json.join(","))))?;
+    eprintln!("xtask: report in {}", target.join("bench").join("report.md").display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -111,6 +140,18 @@ fn test(root: &Path, _extra: &[String]) -> Result<ExitCode, String> {
     tools::ensure_console_tools(root)?;
     tools::ensure_browser_tools(root)?;
     build_console(root)?;
+    // The size budget: deterministic, so it is a test; timings never are.
+    match bundle::measure(&root.join("dist")).and_then(|a| bundle::check_budget(root, &a)) {
+        Ok(line) => {
+            println!("ok - bundle budget: {line}");
+            tally.passed += 1;
+        }
+        Err(e) => {
+            println!("not ok - bundle budget: {e}");
+            tally.failed += 1;
+            ok = false;
+        }
+    }
     run(Command::new("cargo").args(["build", "--quiet", "-p", "hostwinds-proxy"]).current_dir(root))?;
 
     eprintln!("xtask: browser tests (node --test tests/e2e, Playwright in {})", tools::CHROMIUM);

@@ -88,19 +88,7 @@ fn ensure_npm(root: &Path) -> Result<(), String> {
 
 pub fn ensure_browser_tools(root: &Path) -> Result<(), String> {
     ensure_npm(root)?;
-    if Path::new(CHROMIUM).exists() {
-        return Ok(());
-    }
-    eprintln!("xtask: installing Debian's chromium");
-    let apt = |args: &[&str]| {
-        let mut c = Command::new("apt-get");
-        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        run(&mut c)
-    };
-    if apt(&["install", "-y", "--no-install-recommends", "chromium"]).is_err() {
-        apt(&["update"])?;
-        apt(&["install", "-y", "--no-install-recommends", "chromium"])?;
-    }
+    ensure_debian(&["chromium"], &["chromium"])?;
     if Path::new(CHROMIUM).exists() {
         Ok(())
     } else {
@@ -115,18 +103,8 @@ pub fn ensure_postgres() -> Result<String, String> {
     if let Ok(url) = std::env::var("HOSTWINDS_TEST_POSTGRES") {
         return Ok(url);
     }
+    ensure_debian(&["pg_lsclusters"], &["postgresql"])?;
     let clusters = || Command::new("pg_lsclusters").arg("--no-header").output();
-    if clusters().is_err() {
-        eprintln!("xtask: installing Debian's postgresql for the audit log's Postgres test");
-        let mut c = Command::new("apt-get");
-        c.args(["install", "-y", "--no-install-recommends", "postgresql"]).env("DEBIAN_FRONTEND", "noninteractive");
-        if run(&mut c).is_err() {
-            let mut u = Command::new("apt-get");
-            u.arg("update");
-            run(&mut u)?;
-            run(&mut c)?;
-        }
-    }
     let out = clusters().map_err(|e| format!("pg_lsclusters: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let line = text.lines().next().ok_or("no Postgres cluster exists")?;
@@ -151,4 +129,23 @@ pub fn ensure_postgres() -> Result<String, String> {
         run(Command::new("runuser").args(["-u", "postgres", "--", "createdb", "-p", port, "-O", "hwtest", "hwtest"]))?;
     }
     Ok(format!("postgres://hwtest:hwtest@127.0.0.1:{port}/hwtest"))
+}
+
+/// Debian tools a command needs (`bins` on PATH), installed as `packages` when missing.
+pub fn ensure_debian(bins: &[&str], packages: &[&str]) -> Result<(), String> {
+    let missing = bins.iter().any(|b| Command::new("sh").args(["-c", &format!("command -v {b}")]).output().map(|o| !o.status.success()).unwrap_or(true));
+    if !missing {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian's {}", packages.join(" "));
+    let install = || {
+        let mut c = Command::new("apt-get");
+        c.args(["install", "-y", "--no-install-recommends"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut c)
+    };
+    if install().is_err() {
+        run(Command::new("apt-get").arg("update"))?;
+        install()?;
+    }
+    Ok(())
 }

@@ -141,6 +141,8 @@ impl IpEntry {
             _ => None,
         };
         let mut out: Vec<IpEntry> = Vec::new();
+        // A server can hold thousands of IPs: dedupe in O(n).
+        let mut seen = std::collections::HashSet::new();
         for (_, item) in list.map(items).unwrap_or_default() {
             let entry = match item {
                 Value::String(s) => Ip::parse(s).ok().map(|ip| IpEntry { ip, rdns: None }),
@@ -151,7 +153,7 @@ impl IpEntry {
                 _ => None,
             };
             if let Some(e) = entry {
-                if !out.iter().any(|x| x.ip == e.ip) {
+                if seen.insert(e.ip) {
                     out.push(e);
                 }
             }

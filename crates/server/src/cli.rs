@@ -43,6 +43,9 @@ pub struct SimArgs {
     /// The latency of the `slow` preset, in seconds.
     #[arg(long, default_value_t = 3.0)]
     pub sim_slow_secs: f64,
+    /// Seed one more server, 20099, with this many IPs (for measuring large tables).
+    #[arg(long, default_value_t = 0)]
+    pub sim_large_server: usize,
     /// The seed of the `flaky` preset, so a failing run can be repeated.
     #[arg(long, default_value_t = 42)]
     pub sim_seed: u64,
@@ -62,6 +65,10 @@ impl SimArgs {
             return Err("--sim-slow-secs must be between 0 and 600".into());
         }
         cfg.slow = Duration::from_secs_f64(self.sim_slow_secs);
+        if self.sim_large_server > 100_000 {
+            return Err("--sim-large-server holds at most 100000 IPs".into());
+        }
+        cfg.large_server_ips = self.sim_large_server;
         Ok(cfg)
     }
 }

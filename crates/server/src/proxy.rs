@@ -270,7 +270,13 @@ async fn forward(st: &AppState, action: &Action) -> Done {
     match result {
         Ok(reply) => {
             let body = scrub(&reply.body, &st.api_key);
-            let o = hostwinds::decode(reply.status, &body);
+            // Only a mutation's outcome is recorded (the audit log); a read passes through.
+            let (ok, message) = if name.mutates() {
+                let o = hostwinds::decode(reply.status, &body);
+                (o.ok, o.message)
+            } else {
+                ((200..300).contains(&reply.status), String::new())
+            };
             tracing::info!(action = name.wire(), serviceid = %sid, upstream_status = reply.status, ms, "forwarded");
             // Upstream auth failures (401/403) are Hostwinds refusing the key, not the
             // user's session: they reach the console as 502 so it never mistakes them for
@@ -288,8 +294,8 @@ async fn forward(st: &AppState, action: &Action) -> Done {
             }
             Done {
                 response: resp,
-                outcome: if o.ok { Outcome::Ok } else { Outcome::Error },
-                message: o.message,
+                outcome: if ok { Outcome::Ok } else { Outcome::Error },
+                message,
                 status: reply.status,
                 latency_ms: Some(ms as i64),
             }

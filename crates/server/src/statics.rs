@@ -12,7 +12,12 @@ type Svc = BoxCloneSyncService<Request<axum::body::Body>, Response<axum::body::B
 
 pub fn service(dist: &Path) -> Svc {
     let index = dist.join("index.html");
-    let dir = ServeDir::new(dist).fallback(ServeFile::new(&index));
+    // `cargo xtask build` writes .br and .gz next to each asset: served as they are, so a
+    // first load does not wait for on-the-fly compression of the wasm.
+    let dir = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(&index).precompressed_br().precompressed_gzip());
     let svc = service_fn(move |req: Request<axum::body::Body>| {
         let dir = dir.clone();
         async move {

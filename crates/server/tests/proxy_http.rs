@@ -243,6 +243,12 @@ async fn the_console_is_served_with_deep_links_wasm_mime_and_compression() {
     assert_eq!(r.headers()["content-type"], "application/wasm");
     assert_eq!(r.headers()["content-encoding"], "gzip");
     assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    // A precompressed file is sent as it is.
+    std::fs::write(dist.join("app-0123456789abcdef.js"), "console.log('plain')").unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef.js.br"), b"BROTLI-BYTES").unwrap();
+    let r = client.get(format!("{base}/app-0123456789abcdef.js")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"BROTLI-BYTES");
     // The API still answers next to the files.
     assert!(post_form(&base, "action=get_firewall_profiles").await.outcome().ok);
     let _ = std::fs::remove_dir_all(dist);

@@ -37,6 +37,8 @@ pub struct SimConfig {
     pub seed: u64,
     /// The latency of `slow`.
     pub slow: Duration,
+    /// Seed one more server (20099) with this many IPs, for large-table measurements.
+    pub large_server_ips: usize,
 }
 
 impl SimConfig {
@@ -51,6 +53,7 @@ impl SimConfig {
             faults: Preset::None,
             seed: 42,
             slow: Duration::from_secs(3),
+            large_server_ips: 0,
         }
     }
 }
@@ -168,8 +171,12 @@ fn read_error(message: &str) -> SimReply {
 
 impl Simulator {
     pub fn new(cfg: SimConfig) -> Self {
+        let mut servers = seed::servers();
+        if cfg.large_server_ips > 0 {
+            servers.insert(20099, seed::large(cfg.large_server_ips));
+        }
         let state = State {
-            servers: seed::servers(),
+            servers,
             pool: seed::pool(),
             profiles: seed::profiles(),
             smtp: seed::smtp_filters(),

@@ -94,6 +94,20 @@ pub fn servers() -> BTreeMap<u64, Server> {
     list.into_iter().map(|s| (s.serviceid, s)).collect()
 }
 
+/// A server with `n` IPs, for measuring large tables: one IPv4 main, the rest IPv6 (the
+/// IPv4 documentation ranges hold only 768 addresses), every other one with an rDNS name.
+pub fn large(n: usize) -> Server {
+    let mut s = server(20099, "bulk.mail.example.com", 1, &["192.0.2.200"], &[("192.0.2.200", "bulk.mail.example.com")], "smtp");
+    for i in 1..n.max(1) {
+        let ip: IpAddr = format!("2001:db8:ffff::{:x}", i).parse().expect("documentation range");
+        s.ip_v6.push(ip);
+        if i % 2 == 0 {
+            s.rdns.insert(ip, format!("h{i}.bulk.mail.example.com"));
+        }
+    }
+    s
+}
+
 /// Free addresses per location, handed out by change_main_ip and taken back by delete_ip.
 pub fn pool() -> BTreeMap<u32, Vec<IpAddr>> {
     let mut p = BTreeMap::new();

@@ -36,6 +36,17 @@ fn seed_has_five_servers_in_several_locations_with_one_to_eight_ipv4s() {
 }
 
 #[test]
+fn a_large_server_can_be_seeded_for_measurements() {
+    let mut cfg = SimConfig::new(KEY);
+    cfg.large_server_ips = 10_000;
+    let s = Simulator::new(cfg);
+    let o = call(&s, Instant::now(), &[("action", "get_instance_ips"), ("serviceid", "20099")]);
+    let ips = IpEntry::list(o.data.as_ref().unwrap());
+    assert_eq!(ips.len(), 10_000);
+    assert_eq!(ips.iter().filter(|e| e.rdns.is_some()).count(), 5_000);
+}
+
+#[test]
 fn wrong_key_is_not_authorized() {
     let s = sim();
     let r = s.handle(&[("action".into(), "get_instances".into()), ("API".into(), "nope".into())]);

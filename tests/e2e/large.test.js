@@ -1,0 +1,45 @@
+// A server with hundreds of IPs: the table pages through them; search, sort and export see all.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const { startProxy, launchBrowser, newPage, tableRows } = require('./harness');
+
+let proxy;
+let browser;
+
+before(async () => {
+  proxy = await startProxy(['--sim-large-server', '250']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
+
+test('hundreds of IPs are paged, searched across all pages, and exported whole', async () => {
+  const page = await newPage(browser, proxy.base);
+  await page.goto(`${proxy.base}/servers/20099`);
+  const caption = page.locator('table.ips caption');
+  await caption.waitFor();
+  assert.equal(await caption.textContent(), 'IP addresses 1–100 of 250');
+  assert.equal((await tableRows(page, 'table.ips')).length, 100);
+  const pager = page.getByRole('navigation', { name: 'IP pages' });
+  assert.equal(await pager.getByRole('button', { name: 'Previous' }).isDisabled(), true);
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 101–200 of 250');
+  await pager.getByText('Page 2 of 3').waitFor();
+
+  // The search sees every page, and starts again at the first.
+  await page.getByLabel('Search').fill('h248.');
+  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === '1 IP address');
+  assert.deepEqual((await tableRows(page, 'table.ips')).map((r) => r[3]), ['h248.bulk.mail.example.com']);
+  await page.getByLabel('Search').fill('');
+  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 1–100 of 250');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const lines = fs.readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+  assert.equal(lines.length, 251, 'header and all 250 IPs, not just the page shown');
+  assert.deepEqual(page.errors, []);
+});
