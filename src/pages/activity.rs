@@ -106,8 +106,8 @@ pub fn ActivityPage() -> impl IntoView {
                             </tbody>
                         </table>
                         <nav class="pager" aria-label="Pages">
-                            <button type="button" disabled=current <= 1 on:click=move |_| set_page.set((current > 2).then_some(current - 1))>"Previous"</button>
-                            <button type="button" disabled=current >= pages on:click=move |_| set_page.set(Some(current + 1))>"Next"</button>
+                            <button type="button" disabled={current <= 1} on:click=move |_| set_page.set((current > 2).then_some(current - 1))>"Previous"</button>
+                            <button type="button" disabled={current >= pages} on:click=move |_| set_page.set(Some(current + 1))>"Next"</button>
                         </nav>
                     }.into_any()
                 }

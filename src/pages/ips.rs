@@ -592,9 +592,9 @@ fn IpTable(
         </table>
         {(pages > 1).then(|| view! {
             <nav class="pager" aria-label="IP pages">
-                <button type="button" disabled=current == 0 on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
+                <button type="button" disabled={current == 0} on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
                 <span>{format!("Page {} of {pages}", current + 1)}</span>
-                <button type="button" disabled=current + 1 >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
+                <button type="button" disabled={current + 1 >= pages} on:click=move |_| page.set(current + 1)>"Next"</button>
             </nav>
         })}
     }

@@ -82,6 +82,9 @@ test('the Activity page reads the audit log: every change by anyone, refused one
   assert.deepEqual(rows[1].slice(1), ['support (support)', '20002', 'Delete IP', 'ip=198.51.100.22', 'refused',
     'The support role cannot use Delete IP (delete_ip): ask an admin.']);
   assert.deepEqual(rows[2].slice(1), ['support (support)', '20002', 'Create IP Cleanup Fee', '', 'ok', 'A valid serviceid is required.']);
+  const pager = page.getByRole('navigation', { name: 'Pages' });
+  assert.equal(await pager.getByRole('button', { name: 'Previous' }).isDisabled(), true);
+  assert.equal(await pager.getByRole('button', { name: 'Next' }).isDisabled(), true, 'one page of three changes');
 
   await page.getByLabel('Result', { exact: true }).selectOption('refused');
   await page.waitForURL(/outcome=refused/);

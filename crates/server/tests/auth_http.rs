@@ -7,21 +7,13 @@ use hostwinds_proxy::audit::AuditStore;
 use hostwinds_proxy::auth::{Auth, SessionKeys, TrustedHeader, Users};
 use hostwinds_proxy::upstream::Upstream;
 use hostwinds_proxy::{app, AppState};
-use reqwest::header::{HeaderMap, HeaderValue};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const KEY: &str = "hw-auth-test-key-91ab";
+mod common;
+use common::{client, login, signed_in, spawn};
 
-async fn spawn(router: Router) -> SocketAddr {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(l, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
-    });
-    addr
-}
+const KEY: &str = "hw-auth-test-key-91ab";
 
 /// A fake Hostwinds that records every form it receives and answers success, with an
 /// instance object holding the root secrets.
@@ -75,27 +67,6 @@ async fn proxy_with(auth: Auth) -> Proxy {
 
 async fn proxy() -> Proxy {
     proxy_with(Auth::demo().unwrap()).await
-}
-
-fn client() -> reqwest::Client {
-    let mut h = HeaderMap::new();
-    h.insert("x-hostwinds-console", HeaderValue::from_static("1"));
-    reqwest::Client::builder().cookie_store(true).default_headers(h).build().unwrap()
-}
-
-async fn login(c: &reqwest::Client, base: &str, user: &str, password: &str) -> reqwest::Response {
-    c.post(format!("{base}/auth/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("username={user}&password={password}"))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn signed_in(base: &str, user: &str) -> reqwest::Client {
-    let c = client();
-    assert_eq!(login(&c, base, user, user).await.status(), 200);
-    c
 }
 
 async fn api(c: &reqwest::Client, base: &str, body: &str) -> (u16, String) {

@@ -8,34 +8,14 @@ use hostwinds_proxy::auth::Auth;
 use hostwinds_proxy::simulator::{Preset, SimConfig, Simulator};
 use hostwinds_proxy::upstream::Upstream;
 use hostwinds_proxy::{app, AppState};
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+use common::{signed_in, spawn};
+
 const KEY: &str = "hw-faults-key";
-
-async fn spawn(router: Router) -> SocketAddr {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(l, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
-    });
-    addr
-}
-
-async fn admin(base: &str) -> reqwest::Client {
-    let mut h = reqwest::header::HeaderMap::new();
-    h.insert("x-hostwinds-console", reqwest::header::HeaderValue::from_static("1"));
-    let c = reqwest::Client::builder().cookie_store(true).default_headers(h).build().unwrap();
-    c.post(format!("{base}/auth/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("username=admin&password=admin")
-        .send()
-        .await
-        .unwrap();
-    c
-}
 
 struct Rig {
     base: String,
@@ -53,7 +33,7 @@ async fn rig(timeout: Duration) -> Rig {
         audit: AuditStore::memory(),
     };
     let base = format!("http://{}", spawn(app(state)).await);
-    let client = admin(&base).await;
+    let client = signed_in(&base, "admin").await;
     Rig { base, sim, client }
 }
 
@@ -177,7 +157,7 @@ async fn a_client_that_goes_away_leaves_no_upstream_call_running() {
         audit: AuditStore::memory(),
     };
     let base = format!("http://{}", spawn(app(state)).await);
-    let c = admin(&base).await;
+    let c = signed_in(&base, "admin").await;
     let r = c
         .post(format!("{base}/api"))
         .header("content-type", "application/x-www-form-urlencoded")

@@ -7,40 +7,17 @@ use hostwinds_proxy::auth::Auth;
 use hostwinds_proxy::simulator::{SimConfig, Simulator};
 use hostwinds_proxy::upstream::Upstream;
 use hostwinds_proxy::{app, AppState};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-const KEY: &str = "hw-test-key-5f2c";
+mod common;
+use common::{signed_in, spawn};
 
-async fn spawn(router: Router) -> SocketAddr {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(l, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
-    });
-    addr
-}
+const KEY: &str = "hw-test-key-5f2c";
 
 fn state(upstream: Upstream, key: &str, dist: Option<PathBuf>) -> AppState {
     AppState { upstream, api_key: key.into(), dist, auth: Auth::demo().unwrap(), audit: AuditStore::memory() }
-}
-
-/// A client signed in as the demo admin, sending the console's header.
-async fn admin(base: &str) -> reqwest::Client {
-    let mut h = reqwest::header::HeaderMap::new();
-    h.insert("x-hostwinds-console", reqwest::header::HeaderValue::from_static("1"));
-    let c = reqwest::Client::builder().cookie_store(true).default_headers(h).build().unwrap();
-    let r = c
-        .post(format!("{base}/auth/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("username=admin&password=admin")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "sign-in");
-    c
 }
 
 fn sim_state(dist: Option<PathBuf>) -> AppState {
@@ -64,7 +41,7 @@ impl Answer {
 }
 
 async fn post_form(base: &str, body: impl Into<String>) -> Answer {
-    let r = admin(base)
+    let r = signed_in(base, "admin")
         .await
         .post(format!("{base}/api"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -154,7 +131,7 @@ async fn oversized_and_non_form_bodies_are_refused() {
     let a = post_form(&base, format!("action=get_instances&pad={}", "x".repeat(20_000))).await;
     assert_eq!(a.status, 413);
     assert!(a.outcome().message.contains("larger than"));
-    let r = admin(&base)
+    let r = signed_in(&base, "admin")
         .await
         .post(format!("{base}/api"))
         .header("content-type", "application/json")
@@ -228,7 +205,7 @@ async fn the_console_is_served_with_deep_links_wasm_mime_and_compression() {
     std::fs::write(dist.join("index.html"), format!("<!doctype html><title>Console</title>{}", " ".repeat(2000))).unwrap();
     std::fs::write(dist.join("console-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).unwrap();
     let base = format!("http://{}", spawn(app(sim_state(Some(dist.clone())))).await);
-    let client = admin(&base).await;
+    let client = signed_in(&base, "admin").await;
     let r = client.get(format!("{base}/servers/20001")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-cache");
