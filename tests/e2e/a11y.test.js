@@ -1,22 +1,11 @@
 // axe-core on every screen (and an open dialog, and dark mode): any violation fails.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage } = require('./harness');
+const { suite, newPage } = require('./harness');
 
 const AXE = require.resolve('axe-core/axe.min.js');
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite();
 
 async function violations(page) {
   await page.addScriptTag({ path: AXE });
@@ -38,9 +27,9 @@ const screens = [
 for (const [name, path, ready] of screens) {
   for (const scheme of ['light', 'dark']) {
     test(`the ${name} screen has no axe violations (${scheme})`, async () => {
-      const page = await newPage(browser, proxy.base);
+      const page = await newPage(rig.browser, rig.proxy.base);
       await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(proxy.base + path);
+      await page.goto(rig.proxy.base + path);
       await page.locator(ready).first().waitFor();
       assert.deepEqual(await violations(page), []);
     });
@@ -48,15 +37,15 @@ for (const [name, path, ready] of screens) {
 }
 
 test('the sign-in screen has no axe violations', async () => {
-  const page = await newPage(browser, proxy.base, null);
-  await page.goto(`${proxy.base}/signin`);
+  const page = await newPage(rig.browser, rig.proxy.base, null);
+  await page.goto(`${rig.proxy.base}/signin`);
   await page.getByLabel('User name').waitFor();
   assert.deepEqual(await violations(page), []);
 });
 
 test('an open confirmation dialog and the rDNS editor have no axe violations', async () => {
-  const page = await newPage(browser, proxy.base);
-  await page.goto(`${proxy.base}/servers/20001`);
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/servers/20001`);
   await page.locator('table.ips tbody tr').first().waitFor();
   await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.16' }).click();
   await page.keyboard.type('example.com');

@@ -1,26 +1,15 @@
 // Signing in and out, and roles in the console: support sees admin actions disabled with a
 // reason; an admin performs one; a deep link survives the trip through the sign-in page.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage, tableRows } = require('./harness');
+const { suite, newPage, tableRows } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite();
 
 test('a deep link without a session goes through sign-in and comes back', async () => {
-  const page = await newPage(browser, proxy.base, null);
-  await page.goto(`${proxy.base}/servers/20004?location=2`);
+  const page = await newPage(rig.browser, rig.proxy.base, null);
+  await page.goto(`${rig.proxy.base}/servers/20004?location=2`);
   await page.waitForURL(/\/signin\?next=/);
   await page.getByText('demo accounts').waitFor();
   await page.getByLabel('User name').fill('admin');
@@ -36,8 +25,8 @@ test('a deep link without a session goes through sign-in and comes back', async 
 });
 
 test('support sees admin actions disabled with the reason, and can still set rDNS', async () => {
-  const page = await newPage(browser, proxy.base, 'support');
-  await page.goto(`${proxy.base}/servers/20001`);
+  const page = await newPage(rig.browser, rig.proxy.base, 'support');
+  await page.goto(`${rig.proxy.base}/servers/20001`);
   await page.locator('table.ips tbody tr').first().waitFor();
   for (const name of ['Rotate main IP', 'Regenerate networking', 'Make main 192.0.2.11', 'Delete 192.0.2.11']) {
     const b = page.getByRole('button', { name, exact: true });
@@ -61,8 +50,8 @@ test('support sees admin actions disabled with the reason, and can still set rDN
 });
 
 test('an admin performs an admin action, and signing out ends the session', async () => {
-  const page = await newPage(browser, proxy.base, 'admin');
-  await page.goto(`${proxy.base}/servers/20002`);
+  const page = await newPage(rig.browser, rig.proxy.base, 'admin');
+  await page.goto(`${rig.proxy.base}/servers/20002`);
   await page.locator('table.ips tbody tr').first().waitFor();
   await page.getByRole('button', { name: 'Make main 198.51.100.22' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Make main' }).click();
@@ -71,9 +60,9 @@ test('an admin performs an admin action, and signing out ends the session', asyn
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/signin$/);
-  await page.goto(`${proxy.base}/servers`);
+  await page.goto(`${rig.proxy.base}/servers`);
   await page.waitForURL(/\/signin\?next=%2Fservers$/);
-  const r = await page.request.get(`${proxy.base}/auth/me`);
+  const r = await page.request.get(`${rig.proxy.base}/auth/me`);
   assert.equal(r.status(), 401);
   assert.equal((await tableRows(page, 'table.servers')).length, 0);
 });

@@ -1,25 +1,14 @@
 // The foundation end to end: browser -> console -> proxy -> simulator.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage, tableRows } = require('./harness');
+const { suite, newPage, tableRows } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite();
 
 async function open(path) {
-  const page = await newPage(browser, proxy.base);
-  await page.goto(proxy.base + path);
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(rig.proxy.base + path);
   return page;
 }
 
@@ -83,14 +72,14 @@ test('a deep link opens a server directly, and bad links say what is wrong', asy
   assert.equal((await tableRows(page, 'table.ips')).length, 4);
   assert.equal(await page.getByLabel('Location').inputValue(), '2');
 
-  await page.goto(proxy.base + '/servers/99999');
+  await page.goto(rig.proxy.base + '/servers/99999');
   const alert = page.getByRole('alert').filter({ hasText: 'A valid serviceid is required.' }).first();
   await alert.waitFor();
 
-  await page.goto(proxy.base + '/servers/abc');
+  await page.goto(rig.proxy.base + '/servers/abc');
   await page.getByRole('alert').filter({ hasText: 'is not a service ID' }).first().waitFor();
 
-  await page.goto(proxy.base + '/no/such/screen');
+  await page.goto(rig.proxy.base + '/no/such/screen');
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   assert.deepEqual(page.errors, []);
 });
@@ -116,7 +105,7 @@ test('a wrong endpoint in settings gives a clear error and the right one recover
   await page.getByRole('alert').filter({ hasText: 'The endpoint /nope answered HTTP 405' }).waitFor();
 
   // The setting survives a reload (localStorage).
-  await page.goto(proxy.base + '/settings');
+  await page.goto(rig.proxy.base + '/settings');
   assert.equal(await page.getByLabel('Proxy endpoint').inputValue(), '/nope');
 
   await page.getByLabel('Proxy endpoint').fill('/api');

@@ -1,26 +1,15 @@
 // The console when Hostwinds misbehaves: each fault preset gives the right message, no wrong
 // state, and controls that work again afterwards.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage, tableRows, recordCalls } = require('./harness');
+const { suite, newPage, tableRows, recordCalls } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy(['--upstream-timeout-secs', '2', '--sim-slow-secs', '1']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite(['--upstream-timeout-secs', '2', '--sim-slow-secs', '1']);
 
 async function fault(page, preset, count) {
   const data = count === undefined ? `preset=${preset}` : `preset=${preset}&count=${count}`;
-  const r = await page.request.post(`${proxy.base}/__sim/faults`, {
+  const r = await page.request.post(`${rig.proxy.base}/__sim/faults`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' },
     data,
   });
@@ -28,8 +17,8 @@ async function fault(page, preset, count) {
 }
 
 async function servers() {
-  const page = await newPage(browser, proxy.base);
-  await page.goto(`${proxy.base}/servers`);
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/servers`);
   await page.locator('table.servers tbody tr').first().waitFor();
   return page;
 }
@@ -38,9 +27,9 @@ const refresh = (page) => page.getByRole('button', { name: 'Refresh' }).click();
 const alert = (page, text) => page.getByRole('alert').filter({ hasText: text }).first();
 
 test('slow: the loading state shows, then the data', async () => {
-  const page = await newPage(browser, proxy.base);
+  const page = await newPage(rig.browser, rig.proxy.base);
   await fault(page, 'slow', 1);
-  await page.goto(`${proxy.base}/servers`);
+  await page.goto(`${rig.proxy.base}/servers`);
   await page.getByRole('status').filter({ hasText: 'Loading servers' }).waitFor();
   await page.locator('table.servers tbody tr').first().waitFor({ timeout: 15000 });
   assert.equal((await tableRows(page, 'table.servers')).length, 5);
@@ -60,9 +49,9 @@ test('timeout on a read: the error with Retry, the last good data kept and marke
 });
 
 test('timeout on a change: "may or may not have been applied", and an offer to re-read, never to resend', async () => {
-  const page = await newPage(browser, proxy.base);
+  const page = await newPage(rig.browser, rig.proxy.base);
   const calls = recordCalls(page);
-  await page.goto(`${proxy.base}/servers/20004`);
+  await page.goto(`${rig.proxy.base}/servers/20004`);
   await page.locator('table.ips tbody tr').first().waitFor();
   await fault(page, 'timeout', 1);
   await page.getByRole('button', { name: 'Edit rDNS of 203.0.113.42' }).click();

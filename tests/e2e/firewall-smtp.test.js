@@ -1,27 +1,16 @@
 // Firewall profiles (rules, switching with a preview, backup) and SMTP filters.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { startProxy, launchBrowser, newPage, tableRows, recordCalls } = require('./harness');
+const { suite, newPage, tableRows, recordCalls } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite();
 
 async function firewall(serviceid) {
-  const page = await newPage(browser, proxy.base);
+  const page = await newPage(rig.browser, rig.proxy.base);
   const calls = recordCalls(page);
-  await page.goto(`${proxy.base}/servers/${serviceid}/firewall`);
+  await page.goto(`${rig.proxy.base}/servers/${serviceid}/firewall`);
   await page.locator('table.rules tbody tr').first().waitFor();
   return { page, calls };
 }
@@ -75,18 +64,18 @@ test('the current profile downloads as a JSON backup named after the server and 
 });
 
 test('SMTP filters for the account and for one server, with an empty state', async () => {
-  const page = await newPage(browser, proxy.base);
-  await page.goto(`${proxy.base}/smtp`);
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/smtp`);
   await page.locator('table.smtp tbody tr').first().waitFor();
   const rows = await tableRows(page, 'table.smtp');
   assert.equal(rows.length, 4);
   assert.deepEqual(rows[0], ['spam', '2026-09-14 08:12:40', '884102']);
 
-  await page.goto(`${proxy.base}/servers/20001/smtp`);
+  await page.goto(`${rig.proxy.base}/servers/20001/smtp`);
   await page.locator('table.smtp tbody tr').first().waitFor();
   assert.equal((await tableRows(page, 'table.smtp')).length, 2);
 
-  await page.goto(`${proxy.base}/servers/20003/smtp`);
+  await page.goto(`${rig.proxy.base}/servers/20003/smtp`);
   await page.getByText('This server has no SMTP filters.').waitFor();
   assert.deepEqual(page.errors, []);
 });

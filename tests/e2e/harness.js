@@ -105,4 +105,20 @@ function postForm(page, base, data) {
   });
 }
 
-module.exports = { startProxy, launchBrowser, newPage, signIn, tableRows, recordCalls, fastWatch, postForm };
+/** A spec file's proxy (fresh simulator and audit log) and browser, started before its
+ *  tests and stopped after them: `const rig = suite([...proxy flags])`, then `rig.proxy.base`. */
+function suite(extraArgs = []) {
+  const { before, after } = require('node:test');
+  const rig = {};
+  before(async () => {
+    rig.proxy = await startProxy(extraArgs);
+    rig.browser = await launchBrowser();
+  });
+  after(async () => {
+    await rig.browser?.close();
+    await rig.proxy?.stop();
+  });
+  return rig;
+}
+
+module.exports = { suite, startProxy, launchBrowser, newPage, signIn, tableRows, recordCalls, fastWatch, postForm };

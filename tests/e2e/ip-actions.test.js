@@ -1,28 +1,17 @@
 // IP management on a server's IP screen: promote, delete, rotate (queued, watched, cooldown),
 // regenerate networking, and the refusals.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage, tableRows, recordCalls, fastWatch, postForm } = require('./harness');
+const { suite, newPage, tableRows, recordCalls, fastWatch, postForm } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy(['--sim-task-secs', '2']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite(['--sim-task-secs', '2']);
 
 async function ipScreen(serviceid, opts) {
-  const page = await newPage(browser, proxy.base);
+  const page = await newPage(rig.browser, rig.proxy.base);
   await fastWatch(page, opts);
   const calls = recordCalls(page);
-  await page.goto(`${proxy.base}/servers/${serviceid}`);
+  await page.goto(`${rig.proxy.base}/servers/${serviceid}`);
   await page.locator('table.ips tbody tr').first().waitFor();
   return { page, calls };
 }
@@ -91,7 +80,7 @@ test('deleting a secondary names it, warns about DNS, shows its rDNS, and the ro
 
 test('the proxy refuses a crafted request to delete the main IP', async () => {
   const { page } = await ipScreen(20004);
-  const r = await postForm(page, proxy.base, 'action=delete_ip&serviceid=20004&ip=203.0.113.40');
+  const r = await postForm(page, rig.proxy.base, 'action=delete_ip&serviceid=20004&ip=203.0.113.40');
   assert.equal(r.status(), 400);
   const body = await r.json();
   assert.equal(body[0].result, 'error');

@@ -1,26 +1,15 @@
 // A server with hundreds of IPs: the table pages through them; search, sort and export see all.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { startProxy, launchBrowser, newPage, tableRows } = require('./harness');
+const { suite, newPage, tableRows } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy(['--sim-large-server', '250']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite(['--sim-large-server', '250']);
 
 test('hundreds of IPs are paged, searched across all pages, and exported whole', async () => {
-  const page = await newPage(browser, proxy.base);
-  await page.goto(`${proxy.base}/servers/20099`);
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/servers/20099`);
   const caption = page.locator('table.ips caption');
   await caption.waitFor();
   assert.equal(await caption.textContent(), 'IP addresses 1–100 of 250');

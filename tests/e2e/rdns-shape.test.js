@@ -1,25 +1,14 @@
 // The live API is only known to send `ip` in IP items: the console must work with that shape.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage, tableRows } = require('./harness');
+const { suite, newPage, tableRows } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy(['--sim-rdns-field', 'off']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite(['--sim-rdns-field', 'off']);
 
 test('IP items without rdns still list every IP, main marked, rDNS not known', async () => {
-  const page = await newPage(browser, proxy.base);
-  await page.goto(proxy.base + '/servers/20002');
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(rig.proxy.base + '/servers/20002');
   await page.locator('table.ips tbody tr').first().waitFor();
   const rows = (await tableRows(page, 'table.ips')).map((r) => r.slice(0, 4));
   assert.deepEqual(rows, [

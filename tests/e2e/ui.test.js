@@ -1,28 +1,17 @@
 // Dark mode (the system's, or set in Settings) and the keyboard shortcuts.
 'use strict';
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startProxy, launchBrowser, newPage } = require('./harness');
+const { suite, newPage } = require('./harness');
 
-let proxy;
-let browser;
-
-before(async () => {
-  proxy = await startProxy();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.stop();
-});
+const rig = suite();
 
 const background = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 
 test('dark mode follows the system unless Settings says otherwise, and is kept', async () => {
-  const page = await newPage(browser, proxy.base);
+  const page = await newPage(rig.browser, rig.proxy.base);
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.goto(`${proxy.base}/settings`);
+  await page.goto(`${rig.proxy.base}/settings`);
   await page.getByLabel('As the system').waitFor();
   assert.equal(await page.getByLabel('As the system').isChecked(), true);
   assert.equal(await background(page), 'rgb(18, 21, 26)');
@@ -42,8 +31,8 @@ test('dark mode follows the system unless Settings says otherwise, and is kept',
 });
 
 test('keyboard shortcuts: / searches the table, g s goes to servers, ? lists them', async () => {
-  const page = await newPage(browser, proxy.base);
-  await page.goto(`${proxy.base}/servers/20001`);
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/servers/20001`);
   await page.locator('table.ips tbody tr').first().waitFor();
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'ip-search');
