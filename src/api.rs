@@ -194,15 +194,18 @@ fn error_text(status: u16, body: &str) -> String {
         .unwrap_or_else(|_| format!("The proxy answered HTTP {status}."))
 }
 
-/// Who is signed in; `Ok(None)` when nobody is.
-pub async fn me(endpoint: &str) -> Result<Option<Me>, ApiError> {
-    let url = sibling(endpoint, "auth/me");
-    let resp = Request::get(&url)
+/// A GET to the proxy: its status and body.
+async fn get(url: &str) -> Result<(u16, String), ApiError> {
+    let resp = Request::get(url)
         .send()
         .await
         .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
-    let status = resp.status();
-    let body = resp.text().await.unwrap_or_default();
+    Ok((resp.status(), resp.text().await.unwrap_or_default()))
+}
+
+/// Who is signed in; `Ok(None)` when nobody is.
+pub async fn me(endpoint: &str) -> Result<Option<Me>, ApiError> {
+    let (status, body) = get(&sibling(endpoint, "auth/me")).await?;
     match status {
         200 => parse_me(&body).map(Some),
         401 => Ok(None),
@@ -212,8 +215,7 @@ pub async fn me(endpoint: &str) -> Result<Option<Me>, ApiError> {
 
 /// Whether the proxy offers the demo accounts (simulator on loopback only), from /healthz.
 pub async fn demo_accounts(endpoint: &str) -> bool {
-    let Ok(resp) = Request::get(&sibling(endpoint, "healthz")).send().await else { return false };
-    let body = resp.text().await.unwrap_or_default();
+    let Ok((_, body)) = get(&sibling(endpoint, "healthz")).await else { return false };
     serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|v| v["demo"] == serde_json::Value::Bool(true))
 }
 
@@ -333,13 +335,7 @@ impl AuditQuery {
 }
 
 pub async fn audit(endpoint: String, q: AuditQuery) -> Result<AuditPage, ApiError> {
-    let url = format!("{}?{}", sibling(&endpoint, "api/audit"), q.to_query_string());
-    let resp = Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
-    let status = resp.status();
-    let body = resp.text().await.unwrap_or_default();
+    let (status, body) = get(&format!("{}?{}", sibling(&endpoint, "api/audit"), q.to_query_string())).await?;
     match status {
         200 => serde_json::from_str(&body)
             .map_err(|_| ApiError { message: "The proxy sent an audit log the console cannot read.".into() }),

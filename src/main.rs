@@ -14,6 +14,7 @@ mod rows;
 mod session;
 mod settings;
 mod stale;
+mod time;
 
 fn main() {
     crash::install();

@@ -2,6 +2,7 @@
 
 use crate::api::ApiError;
 use crate::components::message::ErrorMessage;
+use crate::time::{clock, now_ms};
 use leptos::prelude::*;
 
 /// The last value `r` loaded successfully, and when (ms since the epoch).
@@ -12,16 +13,10 @@ where
     let last = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(v)) = r.get() {
-            last.set(Some((v, js_sys::Date::now())));
+            last.set(Some((v, now_ms())));
         }
     });
     last
-}
-
-/// The time of day of `ms`, for "loaded at".
-pub fn clock(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
 }
 
 /// The error of a failed refresh above the data it could not replace.

@@ -49,7 +49,7 @@ pub fn Shortcuts() -> impl IntoView {
             return;
         }
         let key = ev.key();
-        let now = js_sys::Date::now();
+        let now = crate::time::now_ms();
         let after_g = now - g_at.get_value() < 1500.0;
         g_at.set_value(f64::NEG_INFINITY);
         match key.as_str() {

@@ -87,8 +87,7 @@ pub fn ActivityPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {p.entries.into_iter().map(|e| {
-                                    let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(e.at_ms));
-                                    let when = String::from(when.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
+                                    let when = crate::time::date_time(e.at_ms);
                                     let class = match e.outcome.as_str() { "ok" => "badge good", "error" | "refused" => "badge bad", _ => "badge warn" };
                                     let (label, params) = (e.label(), e.params_text());
                                     view! {

@@ -8,14 +8,11 @@ use crate::actions::Runner;
 use crate::api::{self, AuditQuery};
 use crate::components::confirm::ConfirmDialog;
 use crate::settings::use_settings;
+use crate::time::now_ms;
 use hostwinds::{Action as HwAction, ActionName, ServiceId};
 use leptos::prelude::*;
 
 const DAY_MS: f64 = 24.0 * 3600.0 * 1000.0;
-
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
 
 /// What the audit log says of an earlier fee.
 #[derive(Debug, Clone, PartialEq)]

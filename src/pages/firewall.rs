@@ -8,7 +8,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file, today};
 use crate::firewall_diff::{closed_smtp_ports, diff, ports_text, protocol_text, rule_line};
-use crate::pages::server::{server_name, use_server, ServerFrame, Tab};
+use crate::pages::server::{server_name, use_server, ServerFrame};
 use crate::session::use_session;
 use crate::settings::use_settings;
 use hostwinds::{Action as HwAction, ActionName, FirewallProfile, FirewallRule, ProfileName};
@@ -86,7 +86,7 @@ pub fn FirewallPage() -> impl IntoView {
     };
 
     view! {
-        <ServerFrame serviceid instance tab=Tab::Firewall/>
+        <ServerFrame serviceid instance/>
         <Transition fallback=|| view! { <Loading label="Loading the firewall profile\u{2026}"/> }>
             {move || current.get().map(|r| match r {
                 Err(e) => view! { <ErrorMessage message=e.message on_retry=Callback::new(move |_| current.refetch())/> }.into_any(),

@@ -9,14 +9,14 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file};
 use crate::api::AuditQuery;
-use crate::pages::cleanup::now_ms;
 use crate::session::use_session;
 use crate::pages::rdns::RdnsEditor;
-use crate::pages::server::{server_name, use_server, ServerFrame, Tab};
+use crate::pages::server::{server_name, use_server, ServerFrame};
 use crate::poll::use_poll;
 use crate::rdns_memory::use_rdns_memory;
 use crate::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource};
 use crate::settings::use_settings;
+use crate::time::now_ms;
 use crate::stale::{last_good, StaleNotice};
 use hostwinds::{Action as HwAction, ActionName, Ip, LocationId, ServiceId};
 use leptos::prelude::*;
@@ -93,7 +93,10 @@ pub fn IpsPage() -> impl IntoView {
     // A new search, order or location starts at the first page.
     Effect::new(move |_| {
         let _ = (query.get(), sort.get(), location.get());
-        page.set(0);
+        // Only when it changes: setting it anyway would render the table twice.
+        if page.get_untracked() != 0 {
+            page.set(0);
+        }
     });
     // One change at a time on a server: every action control waits for the running one.
     let busy = RwSignal::new(None::<ActionName>);
@@ -109,14 +112,18 @@ pub fn IpsPage() -> impl IntoView {
 
     // The rows as shown: the same function feeds the table and the CSV export.
     // After a failed refresh, the last good list (shown stale).
-    let rows_now = move || -> Option<Vec<IpRow>> {
+    // All rows, built once per answer (thousands on a big server); a keystroke only filters.
+    let all_rows = Memo::new(move |_| -> Option<Vec<IpRow>> {
         let list = match ips.get()? {
             Ok(l) => l,
             Err(_) => last_ips.get()?.0,
         };
         let main = instance.get().and_then(|r| r.ok()).and_then(|i| i.main_ip);
-        let rows = ip_rows(main, &list, &memory.names.get());
-        Some(search_and_sort(&rows, &query.get().unwrap_or_default(), sort_by.get(), descending.get()))
+        Some(ip_rows(main, &list, &memory.names.get()))
+    });
+    let rows_now = move || -> Option<Vec<IpRow>> {
+        let (q, by, desc) = (query.get().unwrap_or_default(), sort_by.get(), descending.get());
+        all_rows.with(|rows| rows.as_ref().map(|r| search_and_sort(r, &q, by, desc)))
     };
 
     // Watching: re-read the instance every few seconds while a task runs.
@@ -248,7 +255,7 @@ pub fn IpsPage() -> impl IntoView {
     let gate = move |a: ActionName| Signal::derive(move || session.why_not(a));
 
     view! {
-        <ServerFrame serviceid instance tab=Tab::Ips/>
+        <ServerFrame serviceid instance/>
         <section class="server-actions" aria-label="Server actions">
             <button type="button" title=move || gate(ActionName::ChangeMainIp).get()
                 disabled=move || is_busy.get() || gate(ActionName::ChangeMainIp).get().is_some()

@@ -42,18 +42,10 @@ pub fn server_name(serviceid: Memo<Result<ServiceId, String>>, instance: Instanc
         .unwrap_or_else(|| "Server".into())
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Ips,
-    Firewall,
-    Smtp,
-}
-
 #[component]
 pub fn ServerFrame(
     serviceid: Memo<Result<ServiceId, String>>,
     instance: InstanceResource,
-    #[allow(unused_variables)] tab: Tab,
 ) -> impl IntoView {
     view! {
         <nav class="crumbs" aria-label="Breadcrumb"><A href="/servers">"Servers"</A></nav>
@@ -70,15 +62,13 @@ pub fn ServerFrame(
             let name = Signal::derive(move || server_name(serviceid, instance));
             let base = format!("/servers/{sid}");
             // `exact`, so the IPs tab is not also current on the other tabs.
-            let tab_link = move |_t: Tab, href: String, label: &'static str| {
-                view! { <A href=href exact=true>{label}</A> }
-            };
+            let tab_link = move |href: String, label: &'static str| view! { <A href=href exact=true>{label}</A> };
             view! {
                 <div class="server-bar">
                     <nav class="tabs" aria-label="Server">
-                        {tab_link(Tab::Ips, base.clone(), "IPs")}
-                        {tab_link(Tab::Firewall, format!("{base}/firewall"), "Firewall")}
-                        {tab_link(Tab::Smtp, format!("{base}/smtp"), "SMTP filters")}
+                        {tab_link(base.clone(), "IPs")}
+                        {tab_link(format!("{base}/firewall"), "Firewall")}
+                        {tab_link(format!("{base}/smtp"), "SMTP filters")}
                     </nav>
                     <CleanupFee serviceid=sid name/>
                 </div>

@@ -3,7 +3,7 @@
 use crate::api;
 use crate::app::set_title;
 use crate::components::message::{ErrorMessage, Loading};
-use crate::pages::server::{server_name, use_server, ServerFrame, Tab};
+use crate::pages::server::{server_name, use_server, ServerFrame};
 use crate::settings::use_settings;
 use hostwinds::{ServiceId, SmtpFilter};
 use leptos::prelude::*;
@@ -36,7 +36,7 @@ pub fn ServerSmtpPage() -> impl IntoView {
         }
     });
     view! {
-        <ServerFrame serviceid instance tab=Tab::Smtp/>
+        <ServerFrame serviceid instance/>
         <h2>"SMTP filters"</h2>
         <FiltersView filters empty="This server has no SMTP filters."/>
     }
