@@ -64,7 +64,9 @@ test('editing rDNS validates as you type, warns on a bare domain, and saves with
   await toast.waitFor();
   assert.match(await toast.textContent(), /rDNS record updated\./);
   assert.match(await toast.textContent(), /24–48 hours/);
-  await page.waitForFunction(() => [...document.querySelectorAll('table.ips tbody tr')].some((tr) => tr.textContent.includes('mta9.example.org')));
+  // Shown "(set here)" at once, then as Hostwinds reports it once the list is read again.
+  await page.waitForFunction(() => [...document.querySelectorAll('table.ips tbody tr')]
+    .some((tr) => tr.cells[0]?.textContent === '203.0.113.43' && tr.cells[3]?.textContent === 'mta9.example.org'));
   assert.equal(await rdnsOf(page, '203.0.113.43'), 'mta9.example.org');
   const sent = calls.filter((c) => c.action === 'set_rdns');
   assert.deepEqual(sent, [{ action: 'set_rdns', serviceid: '20004', ip: '203.0.113.43', rdns: 'mta9.example.org' }]);

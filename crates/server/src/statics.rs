@@ -41,10 +41,11 @@ pub fn service(dist: &Path) -> Svc {
     BoxCloneSyncService::new(svc)
 }
 
-/// `name-<16 hex>.ext` or `name-<16 hex>_bg.wasm`, as Trunk writes them.
+/// `name-<hex>.ext` or `name-<hex>_bg.wasm`, as Trunk writes them (16 hex digits, fewer
+/// when the hash starts with zeros).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, h)| (8..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
