@@ -186,12 +186,36 @@ async function largeTable(browser, login, base, time) {
   return { navigation_ms: median(nav), keystroke_ms: median(keys), plain_dom_ms: median(plain), keystrokes: keys, plain_all: plain };
 }
 
+// Lighthouse 12.2.3 on the servers and IP screens, signed in through a cookie header.
+async function lighthouseBench() {
+  const lhBin = path.join(__dirname, '..', 'node_modules', '.bin', 'lighthouse');
+  if (!fs.existsSync(lhBin)) return { skipped: 'lighthouse is not installed' };
+  const base = await start(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', DIST, '--database', ':memory:', '--upstream', 'sim'],
+    { RUST_LOG: 'warn,hostwinds_proxy::cli=info' }, /console and proxy on (http:\/\/[\d.:]+)/);
+  const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' }, body: 'username=admin&password=admin' });
+  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
+  const headers = path.join(tmp, 'lh-headers.json');
+  fs.writeFileSync(headers, JSON.stringify({ Cookie: cookie }));
+  const out = {};
+  for (const [name, p] of [['servers', '/servers'], ['ips', '/servers/20001']]) {
+    const file = path.join(tmp, `lh-${name}.json`);
+    await execFileAsync(lhBin, [`${base}${p}`, '--quiet', '--output=json', `--output-path=${file}`,
+      '--only-categories=performance,accessibility,best-practices,seo', `--extra-headers=${headers}`,
+      '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run'],
+    { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, maxBuffer: 64 * 1024 * 1024 });
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    out[name] = Object.fromEntries(Object.entries(r.categories).map(([k, v]) => [k, Math.round(v.score * 100)]));
+  }
+  return out;
+}
+
 (async () => {
   const report = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${os.cpus()[0].model}` };
   report.bundle = JSON.parse(process.env.BUNDLE || '[]');
   try {
     report.proxy = await proxyBench();
     report.load = await loadBench();
+    report.lighthouse = await lighthouseBench();
   } finally {
     for (const c of children) c.kill('SIGTERM');
   }
@@ -212,6 +236,9 @@ async function largeTable(browser, login, base, time) {
       `(the proxy also checks the session and role, validates, redacts).`, '',
     `## Navigation to the IP table visible (median of ${report.load.runs}, headless Chromium, loopback)`, '',
     `Console ${f(report.load.console_ms, 1)} ms, static HTML of the same table ${f(report.load.static_ms, 1)} ms: ratio ${f(report.load.console_ms / report.load.static_ms)}x.`, '',
+    '## Lighthouse 12.2.3 (performance / accessibility / best practices / SEO)', '',
+    ...(report.lighthouse.skipped ? [report.lighthouse.skipped] : Object.entries(report.lighthouse).map(([k, v]) =>
+      `- ${k}: ${v.performance} / ${v.accessibility} / ${v['best-practices']} / ${v.seo}`)), '',
     '## A server with 10,000 IPs', '',
     `Navigation to the first rows visible: ${f(report.load.large.navigation_ms, 1)} ms (median of 3). ` +
       `One search keystroke (filter 10,000, show the first 100 of the matches, to the next frame): console ${f(report.load.large.keystroke_ms, 1)} ms, ` +

@@ -66,6 +66,7 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
     tools::ensure_console_tools(root)?;
     tools::ensure_browser_tools(root)?;
     tools::ensure_debian(&["wrk", "nginx"], &["wrk", "nginx-light"])?;
+    tools::ensure_lighthouse(root)?;
     build_console(root)?;
     let assets = bundle::measure(&root.join("dist"))?;
     let json: Vec<String> = assets

@@ -149,3 +149,13 @@ pub fn ensure_debian(bins: &[&str], packages: &[&str]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Lighthouse for the bench only (a large package): installed beside the project's npm
+/// packages without touching package.json. 12.2.3: 13.x wants a newer Node.
+pub fn ensure_lighthouse(root: &Path) -> Result<(), String> {
+    if root.join("node_modules").join(".bin").join("lighthouse").exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing lighthouse 12.2.3 from npm (bench only)");
+    run(Command::new("npm").args(["install", "--no-save", "--no-audit", "--no-fund", "lighthouse@12.2.3"]).current_dir(root))
+}
