@@ -67,6 +67,18 @@ pub fn IpsPage() -> impl IntoView {
     let (serviceid, instance) = use_server();
     let (location, set_location) = query_signal_with_options::<String>("location", replace_opts());
     let (query, set_query) = query_signal_with_options::<String>("q", replace_opts());
+    // The search filters at once; the URL (for links) follows when typing pauses, since
+    // writing it re-runs the router on every keystroke.
+    let search = RwSignal::new(query.get_untracked().unwrap_or_default());
+    let url_write = StoredValue::new(None::<TimeoutHandle>);
+    let on_search = move |v: String| {
+        search.set(v.clone());
+        if let Some(h) = url_write.get_value() {
+            h.clear();
+        }
+        let write = move || set_query.set((!v.is_empty()).then_some(v));
+        url_write.set_value(set_timeout_with_handle(write, std::time::Duration::from_millis(400)).ok());
+    };
     let (sort, set_sort) = query_signal_with_options::<String>("sort", replace_opts());
     let location_id = Memo::new(move |_| location.get().and_then(|l| LocationId::parse(&l).ok()));
 
@@ -92,7 +104,7 @@ pub fn IpsPage() -> impl IntoView {
     let page = RwSignal::new(0usize);
     // A new search, order or location starts at the first page.
     Effect::new(move |_| {
-        let _ = (query.get(), sort.get(), location.get());
+        let _ = (search.get(), sort.get(), location.get());
         // Only when it changes: setting it anyway would render the table twice.
         if page.get_untracked() != 0 {
             page.set(0);
@@ -121,7 +133,7 @@ pub fn IpsPage() -> impl IntoView {
         };
         let main = instance.get().and_then(|r| r.ok()).and_then(|i| i.main_ip);
         let rows = ip_rows(main, &list, &memory.names.get());
-        Some(search_and_sort(&rows, &query.get().unwrap_or_default(), sort_by.get(), descending.get()))
+        Some(search_and_sort(&rows, &search.get(), sort_by.get(), descending.get()))
     };
 
     // Watching: re-read the instance every few seconds while a task runs.
@@ -277,8 +289,8 @@ pub fn IpsPage() -> impl IntoView {
                     type="search"
                     placeholder="IP or rDNS name"
                     autocomplete="off"
-                    prop:value=move || query.get().unwrap_or_default()
-                    on:input:target=move |ev| { let v = ev.target().value(); set_query.set((!v.is_empty()).then_some(v)); }
+                    prop:value=move || search.get()
+                    on:input:target=move |ev| on_search(ev.target().value())
                 />
                 <label for="location-filter">"Location"</label>
                 <select
@@ -326,7 +338,7 @@ pub fn IpsPage() -> impl IntoView {
                                     page
                                     rows
                                     location=location.get_untracked()
-                                    filtered=query.get_untracked().is_some()
+                                    filtered=!search.get_untracked().is_empty()
                                     sort_by descending
                                     on_sort=Callback::new(move |col: IpSort| {
                                         let (cur, desc) = (sort_by.get_untracked(), descending.get_untracked());
