@@ -3,6 +3,7 @@
 
 use crate::api;
 use crate::app::set_title;
+use crate::components::field::NumberField;
 use crate::components::message::{ErrorMessage, Notice};
 use crate::settings::{
     Theme, parse_endpoint, parse_poll_secs, parse_watch_limit, use_settings, DEFAULT_ENDPOINT, DEFAULT_POLL_SECS,
@@ -134,8 +135,8 @@ fn Appearance() -> impl IntoView {
 #[component]
 fn WatchTimings() -> impl IntoView {
     let settings = use_settings();
-    let (poll, set_poll) = signal(settings.poll_secs.get_untracked().to_string());
-    let (limit, set_limit) = signal(settings.watch_limit_secs.get_untracked().to_string());
+    let poll = RwSignal::new(settings.poll_secs.get_untracked().to_string());
+    let limit = RwSignal::new(settings.watch_limit_secs.get_untracked().to_string());
     let poll_error = Memo::new(move |_| parse_poll_secs(&poll.get()).err());
     let limit_error = Memo::new(move |_| parse_watch_limit(&limit.get()).err());
     let (result, set_result) = signal(None::<Result<String, String>>);
@@ -150,29 +151,15 @@ fn WatchTimings() -> impl IntoView {
         <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
             <h2>"Watching queued tasks"</h2>
             <p class="help">"A main IP rotation or a networking rebuild is only queued when Hostwinds says success: the IP screen checks the server until the change shows."</p>
-            <div class="field">
-                <label for="poll-secs">"Check every (seconds)"</label>
-                <input id="poll-secs" type="number" min="1" max="60" inputmode="numeric"
-                    aria-invalid=move || poll_error.get().is_some().to_string()
-                    aria-describedby="poll-error"
-                    prop:value=move || poll.get()
-                    on:input:target=move |ev| { set_poll.set(ev.target().value()); set_result.set(None); }/>
-                <p id="poll-error" class="field-error">{move || poll_error.get()}</p>
-            </div>
-            <div class="field">
-                <label for="watch-limit">"Give up after (seconds)"</label>
-                <input id="watch-limit" type="number" min="5" max="7200" inputmode="numeric"
-                    aria-invalid=move || limit_error.get().is_some().to_string()
-                    aria-describedby="limit-error"
-                    prop:value=move || limit.get()
-                    on:input:target=move |ev| { set_limit.set(ev.target().value()); set_result.set(None); }/>
-                <p id="limit-error" class="field-error">{move || limit_error.get()}</p>
-            </div>
+            <NumberField id="poll-secs" label="Check every (seconds)" min=1 max=60 value=poll error=poll_error
+                on_edit=Callback::new(move |_| set_result.set(None))/>
+            <NumberField id="watch-limit" label="Give up after (seconds)" min=5 max=7200 value=limit error=limit_error
+                on_edit=Callback::new(move |_| set_result.set(None))/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || poll_error.get().is_some() || limit_error.get().is_some()>"Save timings"</button>
                 <button type="button" on:click=move |_| {
-                    set_poll.set(DEFAULT_POLL_SECS.to_string());
-                    set_limit.set(DEFAULT_WATCH_LIMIT_SECS.to_string());
+                    poll.set(DEFAULT_POLL_SECS.to_string());
+                    limit.set(DEFAULT_WATCH_LIMIT_SECS.to_string());
                     save();
                 }>"Reset timings"</button>
             </div>

@@ -55,3 +55,18 @@ test('keyboard shortcuts: / searches the table, g s goes to servers, ? lists the
   await page.keyboard.press('a');
   await page.waitForURL(/\/activity/);
 });
+
+test('the watch timings are checked next to their fields and kept', async () => {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/settings`);
+  const every = page.getByLabel('Check every (seconds)');
+  await every.fill('0');
+  await page.locator('#poll-secs-error').getByText('Check every 1 to 60 seconds.').waitFor();
+  assert.equal(await every.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByRole('button', { name: 'Save timings' }).isDisabled(), true);
+  await every.fill('2');
+  await page.getByLabel('Give up after (seconds)').fill('10');
+  await page.getByRole('button', { name: 'Save timings' }).click();
+  await page.getByText('Saved. Queued tasks are checked every 2 s for up to 10 s.').waitFor();
+  assert.deepEqual(await page.evaluate(() => [localStorage.getItem('hostwinds.poll_secs'), localStorage.getItem('hostwinds.watch_limit_secs')]), ['2', '10']);
+});
