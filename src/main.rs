@@ -11,6 +11,7 @@ mod pages;
 mod poll;
 mod rdns_memory;
 mod rows;
+mod search;
 mod session;
 mod settings;
 mod stale;

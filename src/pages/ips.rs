@@ -66,19 +66,7 @@ pub fn IpsPage() -> impl IntoView {
     let runner = Runner::from_context();
     let (serviceid, instance) = use_server();
     let (location, set_location) = query_signal_with_options::<String>("location", replace_opts());
-    let (query, set_query) = query_signal_with_options::<String>("q", replace_opts());
-    // The search filters at once; the URL (for links) follows when typing pauses, since
-    // writing it re-runs the router on every keystroke.
-    let search = RwSignal::new(query.get_untracked().unwrap_or_default());
-    let url_write = StoredValue::new(None::<TimeoutHandle>);
-    let on_search = move |v: String| {
-        search.set(v.clone());
-        if let Some(h) = url_write.get_value() {
-            h.clear();
-        }
-        let write = move || set_query.set((!v.is_empty()).then_some(v));
-        url_write.set_value(set_timeout_with_handle(write, std::time::Duration::from_millis(400)).ok());
-    };
+    let (search, on_search) = crate::search::use_search("q");
     let (sort, set_sort) = query_signal_with_options::<String>("sort", replace_opts());
     let location_id = Memo::new(move |_| location.get().and_then(|l| LocationId::parse(&l).ok()));
 

@@ -9,8 +9,7 @@ use crate::settings::use_settings;
 use crate::stale::{last_good, StaleNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{query_signal_with_options, use_navigate};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -20,10 +19,7 @@ pub fn ServersPage() -> impl IntoView {
     let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
     let last = last_good(servers);
     // The filter lives in the URL so a support ticket can link to what was seen.
-    let (query, set_query) = query_signal_with_options::<String>(
-        "q",
-        NavigateOptions { replace: true, scroll: false, ..Default::default() },
-    );
+    let (query, on_query) = crate::search::use_search("q");
 
     view! {
         <h1>"Servers"</h1>
@@ -34,18 +30,15 @@ pub fn ServersPage() -> impl IntoView {
                 type="search"
                 placeholder="Hostname, IP or service ID"
                 autocomplete="off"
-                prop:value=move || query.get().unwrap_or_default()
-                on:input:target=move |ev| {
-                    let v = ev.target().value();
-                    set_query.set((!v.is_empty()).then_some(v));
-                }
+                prop:value=move || query.get()
+                on:input:target=move |ev| on_query(ev.target().value())
             />
             <button type="button" on:click=move |_| servers.refetch()>"Refresh"</button>
         </div>
         <Transition fallback=|| view! { <Loading label="Loading servers\u{2026}"/> }>
             {move || {
                 let table = move |list: &[hostwinds::Instance]| {
-                    let rows = server_rows(list, &query.get().unwrap_or_default());
+                    let rows = server_rows(list, &query.get());
                     view! { <ServersTable rows total=list.len()/> }
                 };
                 let retry = Callback::new(move |_| servers.refetch());
