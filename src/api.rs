@@ -334,6 +334,26 @@ impl AuditQuery {
     }
 }
 
+/// Successful runs of `action` on `server` in the last `within_ms`, by anyone: the newest
+/// one in `entries`, how many in `total`. What the "done recently" warnings read.
+pub async fn recent_successes(
+    endpoint: String,
+    server: ServiceId,
+    action: ActionName,
+    within_ms: f64,
+) -> Result<AuditPage, ApiError> {
+    let q = AuditQuery {
+        server: Some(server),
+        action: Some(action),
+        outcome: Some("ok".into()),
+        from_ms: Some(js_sys::Date::now() - within_ms),
+        page: 1,
+        per_page: 1,
+        ..Default::default()
+    };
+    audit(endpoint, q).await
+}
+
 pub async fn audit(endpoint: String, q: AuditQuery) -> Result<AuditPage, ApiError> {
     let (status, body) = get(&format!("{}?{}", sibling(&endpoint, "api/audit"), q.to_query_string())).await?;
     match status {

@@ -5,7 +5,7 @@
 //! second, explicit confirmation.
 
 use crate::actions::Runner;
-use crate::api::{self, AuditQuery};
+use crate::api;
 use crate::components::confirm::ConfirmDialog;
 use crate::settings::use_settings;
 use crate::time::now_ms;
@@ -40,16 +40,7 @@ pub fn CleanupFee(serviceid: ServiceId, #[prop(into)] name: Signal<String>) -> i
             if !open {
                 return Earlier::None;
             }
-            let q = AuditQuery {
-                server: Some(serviceid),
-                action: Some(ActionName::CreateIpCleanupFee),
-                outcome: Some("ok".into()),
-                from_ms: Some(now_ms() - DAY_MS),
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            };
-            match api::audit(endpoint, q).await {
+            match api::recent_successes(endpoint, serviceid, ActionName::CreateIpCleanupFee, DAY_MS).await {
                 Ok(p) => p
                     .entries
                     .first()

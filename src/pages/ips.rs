@@ -8,7 +8,6 @@ use crate::app::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file};
-use crate::api::AuditQuery;
 use crate::session::use_session;
 use crate::pages::rdns::RdnsEditor;
 use crate::pages::server::{server_name, use_server, ServerFrame};
@@ -237,16 +236,7 @@ pub fn IpsPage() -> impl IntoView {
         let (endpoint, sid) = (settings.endpoint.get(), serviceid.get());
         async move {
             let (true, Ok(sid)) = (asking, sid) else { return 0 };
-            let q = AuditQuery {
-                server: Some(sid),
-                action: Some(ActionName::ChangeMainIp),
-                outcome: Some("ok".into()),
-                from_ms: Some(now_ms() - HOUR_MS),
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            };
-            api::audit(endpoint, q).await.map(|p| p.total).unwrap_or(0)
+            api::recent_successes(endpoint, sid, ActionName::ChangeMainIp, HOUR_MS).await.map(|p| p.total).unwrap_or(0)
         }
     });
     let rotated = move || rotated_recently.get().unwrap_or(0);
