@@ -165,21 +165,11 @@ pub fn ips_csv(rows: &[IpRow], server: &str, location: &str) -> String {
             server.to_string(),
             location.to_string(),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = fields.iter().map(|f| hostwinds::csv_field(f)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
     out
-}
-
-fn csv_field(f: &str) -> String {
-    // A leading = + - @ would run as a formula in a spreadsheet: quote it as text.
-    let f = if f.starts_with(['=', '+', '-', '@']) { format!("'{f}") } else { f.to_string() };
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f
-    }
 }
 
 #[cfg(test)]

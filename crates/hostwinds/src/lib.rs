@@ -6,7 +6,10 @@
 //! is absorbed here so no other code sees it.
 
 mod action;
+mod bulk;
 mod decode;
+pub mod dns;
+mod inventory;
 mod redact;
 mod roles;
 mod text;
@@ -14,6 +17,8 @@ mod values;
 mod views;
 
 pub use action::{Action, ActionName, RequestError};
+pub use bulk::{expand, plan, Planned, Target, PLACEHOLDERS};
+pub use inventory::{csv_field, iso, CostLine, ExportTable, Inventory, InventoryIp, InventoryServer, IpStatus};
 pub use decode::{decode, hint, Outcome};
 pub use redact::{redact, redact_text, SECRET_FIELDS};
 pub use roles::Role;
