@@ -198,6 +198,7 @@ impl AuditStore {
 
     fn sqlite(conn: rusqlite::Connection) -> Result<AuditStore, String> {
         conn.execute_batch(SQLITE_SCHEMA).map_err(|e| format!("audit log migration: {e}"))?;
+        conn.execute_batch(crate::inventory::SQLITE_SCHEMA).map_err(|e| format!("inventory migration: {e}"))?;
         conn.pragma_update(None, "user_version", 1).map_err(|e| format!("audit log: {e}"))?;
         Ok(AuditStore::Sqlite(Arc::new(Mutex::new(conn))))
     }
@@ -212,6 +213,7 @@ impl AuditStore {
             }
         });
         client.batch_execute(POSTGRES_SCHEMA).await.map_err(|e| format!("audit log migration: {e}"))?;
+        client.batch_execute(crate::inventory::POSTGRES_SCHEMA).await.map_err(|e| format!("inventory migration: {e}"))?;
         Ok(AuditStore::Postgres(Arc::new(client)))
     }
 
@@ -222,7 +224,7 @@ impl AuditStore {
         }
     }
 
-    async fn sqlite_do<T: Send + 'static>(
+    pub(crate) async fn sqlite_do<T: Send + 'static>(
         conn: &Arc<Mutex<rusqlite::Connection>>,
         f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, String> {

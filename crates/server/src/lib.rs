@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod dns;
+pub mod inventory;
 mod proxy;
 pub mod simulator;
 mod statics;

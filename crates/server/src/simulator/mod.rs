@@ -5,9 +5,11 @@
 //! would refuse. Time enters only through `handle_at`, so queued tasks are testable
 //! without sleeping; nothing changes over time except queued tasks.
 
+pub mod dns;
 mod faults;
 mod http;
 mod seed;
+pub mod zone;
 
 pub use faults::{Fault, Faults, Preset};
 pub use http::{apply_faults, router};
@@ -140,6 +142,7 @@ struct State {
     frozen_until: HashMap<u64, Instant>,
     next_invoice: u64,
     invoices: Vec<(u64, u64)>,
+    zone: zone::Zone,
 }
 
 pub struct Simulator {
@@ -184,6 +187,7 @@ impl Simulator {
             frozen_until: HashMap::new(),
             next_invoice: 900_001,
             invoices: Vec::new(),
+            zone: zone::Zone::seed(),
         };
         let mut faults = Faults::new(cfg.faults, cfg.seed);
         faults.slow = cfg.slow;
@@ -332,6 +336,34 @@ impl Simulator {
                 body: json!([{"result": "error", "message": "Invalid Action.", "ERROR": "0x0001"}]).to_string(),
             },
         }
+    }
+
+    /// What the loopback DNS server answers: PTRs from the servers' rDNS, the rest from the zone.
+    pub fn dns_answer(&self, qname: &str, qtype: zone::QueryType) -> zone::Answer {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let rdns = |ip: IpAddr| st.servers.values().find_map(|s| s.holds(&ip).then(|| s.rdns.get(&ip).cloned()).flatten());
+        st.zone.answer(qname, qtype, rdns)
+    }
+
+    /// Change the DNS test zone (`POST /__sim/dns`, see `Zone::apply`).
+    pub fn change_dns(&self, form: &[(String, String)]) -> Result<String, String> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).zone.apply(form)
+    }
+
+    /// Add a secondary IP from the location's pool, as ordering one in the Hostwinds portal
+    /// does (`POST /__sim/ips`): the console's allocation workflow starts from there.
+    pub fn add_ip(&self, serviceid: u64) -> Result<IpAddr, String> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let loc = st.servers.get(&serviceid).map(|s| s.location_id).ok_or_else(|| format!("no server {serviceid}"))?;
+        let pool = st.pool.entry(loc).or_default();
+        if pool.is_empty() {
+            return Err(format!("location {loc} has no free IPs left"));
+        }
+        let ip = pool.remove(0);
+        if let Some(s) = st.servers.get_mut(&serviceid) {
+            s.ips.push(ip);
+        }
+        Ok(ip)
     }
 
     /// Cleanup-fee invoices raised so far, as (serviceid, invoice id): for tests.
