@@ -117,6 +117,57 @@ pub struct ServeArgs {
     /// The audit log: a SQLite file path, or a postgres://user@host/db URL when several proxies share it.
     #[arg(long, default_value = "data/audit.sqlite", env = "HOSTWINDS_DATABASE")]
     pub database: String,
+    #[command(flatten)]
+    pub dns: DnsArgs,
+    /// The approximate monthly cost given to an IP when the inventory first sees it.
+    #[arg(long, default_value_t = 4.99, env = "HOSTWINDS_IP_COST")]
+    pub ip_cost: f64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DnsArgs {
+    /// The DNS resolver of the rDNS and blocklist checks (IP or IP:PORT). Default: the system's
+    /// (/etc/resolv.conf); with `--upstream sim`, the simulator's own DNS server on loopback.
+    #[arg(long, env = "HOSTWINDS_DNS_RESOLVER")]
+    pub dns_resolver: Option<String>,
+    /// The DNS blocklist zones to check, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org,psbl.surriel.com", env = "HOSTWINDS_BLOCKLISTS")]
+    pub blocklists: Vec<String>,
+    /// How long to wait for each DNS answer, in milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    pub dns_timeout_ms: u64,
+}
+
+impl DnsArgs {
+    fn resolver(&self) -> Result<Option<SocketAddr>, String> {
+        let Some(r) = self.dns_resolver.as_deref().map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+        if let Ok(a) = r.parse::<SocketAddr>() {
+            return Ok(Some(a));
+        }
+        r.parse::<IpAddr>()
+            .map(|ip| Some(SocketAddr::new(ip, 53)))
+            .map_err(|_| format!("--dns-resolver {r:?} is not an IP or IP:PORT"))
+    }
+
+    fn zones(&self) -> Result<Vec<String>, String> {
+        let zones: Vec<String> = self
+            .blocklists
+            .iter()
+            .filter(|z| !z.trim().is_empty())
+            .map(|z| hostwinds::dns::parse_zone(z).map_err(|e| format!("--blocklists: {e}")))
+            .collect::<Result<_, _>>()?;
+        if zones.len() > 20 {
+            return Err("--blocklists: at most 20 zones".into());
+        }
+        Ok(zones)
+    }
+
+    fn timeout(&self) -> Result<Duration, String> {
+        if !(100..=10_000).contains(&self.dns_timeout_ms) {
+            return Err("--dns-timeout-ms must be between 100 and 10000".into());
+        }
+        Ok(Duration::from_millis(self.dns_timeout_ms))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -129,6 +180,10 @@ pub struct SimulateArgs {
     pub api_key_file: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Also answer DNS (the test zone, PTRs from the servers' rDNS, blocklists) on this UDP
+    /// address, for a proxy started with --dns-resolver pointing here.
+    #[arg(long)]
+    pub dns_listen: Option<SocketAddr>,
 }
 
 /// The key from `--api-key-file`, else `HOSTWINDS_API_KEY`; `None` when neither is set.
@@ -221,12 +276,21 @@ async fn audit_store(database: &str) -> Result<AuditStore, String> {
 /// Build the proxy's state from `serve` flags.
 pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
     let timeout = Duration::from_secs(args.upstream_timeout_secs.clamp(1, 600));
+    let mut resolver = args.dns.resolver()?;
     let (upstream, api_key) = if args.upstream == "sim" {
         // The in-process simulator gets a key of its own, so the proxy's forwarding path
         // (adding the key, the simulator checking it) is the same as with Hostwinds.
         let key = read_key(&args.api_key_file)?.unwrap_or_else(|| "simulator-key".into());
-        let sim = Simulator::new(args.sim.config(&key)?);
-        (Upstream::sim(Arc::new(sim), timeout), key)
+        let sim = Arc::new(Simulator::new(args.sim.config(&key)?));
+        if resolver.is_none() {
+            // The checks ask the simulator's DNS, never the internet.
+            let addr = crate::simulator::dns::spawn(sim.clone(), "127.0.0.1:0".parse().expect("valid"))
+                .await
+                .map_err(|e| format!("cannot start the simulator's DNS server: {e}"))?;
+            tracing::info!("simulator DNS on udp://{addr}");
+            resolver = Some(addr);
+        }
+        (Upstream::sim(sim, timeout), key)
     } else {
         let url = args.upstream.trim();
         if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -253,7 +317,13 @@ pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
     };
     let auth = auth(args)?;
     let audit = audit_store(&args.database).await?;
-    Ok(AppState { upstream, api_key, dist, auth, audit })
+    if !(args.ip_cost.is_finite() && (0.0..=10_000.0).contains(&args.ip_cost)) {
+        return Err("--ip-cost must be between 0 and 10000".into());
+    }
+    let dns = crate::dns::Dns::new(resolver, args.dns.zones()?, args.dns.timeout()?)?;
+    tracing::info!("DNS checks through {}, blocklists: {}", dns.describe, dns.zones.join(", "));
+    let inventory = crate::inventory::InventoryStore::new(audit.clone(), args.ip_cost);
+    Ok(AppState { upstream, api_key, dist, auth, audit, dns: Some(Arc::new(dns)), inventory })
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
@@ -291,6 +361,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 return Err("--faults refused: an HTTP server cannot refuse the connections it accepts; point the proxy's --upstream at a closed port instead".into());
             }
             let sim = Arc::new(Simulator::new(cfg));
+            if let Some(d) = args.dns_listen {
+                let addr = crate::simulator::dns::spawn(sim.clone(), d).await.map_err(|e| format!("--dns-listen {d}: {e}"))?;
+                tracing::info!("simulator DNS on udp://{addr}");
+            }
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
                 .map_err(|e| format!("--listen {}: {e}", args.listen))?;

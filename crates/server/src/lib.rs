@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cli;
+mod deliverability;
 pub mod dns;
 pub mod inventory;
 mod proxy;

@@ -4,6 +4,7 @@
 
 use crate::audit::{AuditStore, Finish, NewRecord, Outcome, Query};
 use crate::auth::{now_ms, same_origin, Auth, Caller, LoginError};
+use crate::deliverability;
 use crate::statics;
 use crate::upstream::{Upstream, UpstreamError};
 use axum::body::to_bytes;
@@ -21,7 +22,7 @@ use std::time::Instant;
 use tower_http::compression::CompressionLayer;
 
 /// Request bodies above this are refused with 413: the largest real form is a few hundred bytes.
-pub const BODY_LIMIT: usize = 16 * 1024;
+pub(crate) const BODY_LIMIT: usize = 16 * 1024;
 
 pub struct AppState {
     pub upstream: Upstream,
@@ -31,6 +32,18 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     pub auth: Auth,
     pub audit: AuditStore,
+    /// The DNS checks; `None` answers 503 (tests that do not need them).
+    pub dns: Option<Arc<crate::dns::Dns>>,
+    /// The IP inventory, in the audit log's database.
+    pub inventory: crate::inventory::InventoryStore,
+}
+
+impl AppState {
+    /// A proxy without DNS checks (they answer 503), its inventory at the default cost.
+    pub fn new(upstream: Upstream, api_key: String, dist: Option<PathBuf>, auth: Auth, audit: AuditStore) -> AppState {
+        let inventory = crate::inventory::InventoryStore::new(audit.clone(), 4.99);
+        AppState { upstream, api_key, dist, auth, audit, dns: None, inventory }
+    }
 }
 
 pub fn app(state: AppState) -> Router {
@@ -43,7 +56,15 @@ pub fn app(state: AppState) -> Router {
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
         .route("/healthz", get(healthz))
+        .route("/api/dns/check", get(deliverability::check))
+        .route("/api/dns/checks", post(deliverability::checks))
+        .route("/api/dns/blocklists", get(deliverability::blocklists))
+        .route("/api/inventory", get(deliverability::inventory))
+        .route("/api/inventory/export", get(deliverability::export))
+        .route("/api/inventory/status", post(deliverability::set_status))
         .route("/__sim/faults", post(sim_faults))
+        .route("/__sim/dns", post(sim_dns))
+        .route("/__sim/ips", post(sim_add_ip))
         .with_state(state);
     let router = match dist {
         Some(d) => api.fallback_service(statics::service(&d)),
@@ -63,15 +84,15 @@ fn refusal(status: StatusCode, action: Option<ActionName>, message: &str) -> Res
     (status, Json(serde_json::Value::Array(vec![o.into()]))).into_response()
 }
 
-fn json_error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn json_error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-fn peer(req: &Request) -> Option<SocketAddr> {
+pub(crate) fn peer(req: &Request) -> Option<SocketAddr> {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0)
 }
 
-fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
+pub(crate) fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
     if let Some(c) = cookie {
         resp.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -85,7 +106,8 @@ async fn healthz(State(st): State<Arc<AppState>>) -> impl IntoResponse {
     };
     // `demo` lets the sign-in page show the demo accounts; it is only ever true with the
     // simulator on a loopback address.
-    Json(json!({"status": "ok", "upstream": upstream, "audit": st.audit.describe(), "demo": st.auth.users.demo}))
+    let dns = st.dns.as_ref().map(|d| d.describe.clone());
+    Json(json!({"status": "ok", "upstream": upstream, "audit": st.audit.describe(), "dns": dns, "demo": st.auth.users.demo}))
 }
 
 fn is_form(headers: &HeaderMap) -> bool {
@@ -96,7 +118,7 @@ fn is_form(headers: &HeaderMap) -> bool {
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
 }
 
-const CROSS_SITE: &str = "Cross-site requests are refused: use the console, or send the x-hostwinds-console header.";
+pub(crate) const CROSS_SITE: &str = "Cross-site requests are refused: use the console, or send the x-hostwinds-console header.";
 
 fn audit_record(caller: &Caller, name: ActionName, action: Option<&Action>) -> NewRecord {
     let params: serde_json::Map<String, serde_json::Value> = action
@@ -183,6 +205,9 @@ async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
         },
         _ => forward(&st, &action).await,
     };
+    if done.outcome == Outcome::Ok {
+        deliverability::observe_mutation(&st, &action).await;
+    }
     tracing::info!(user = %caller.user.name, action = name.wire(), outcome = done.outcome.as_str(), "audited");
     let fin = Finish { outcome: done.outcome, message: done.message, status: done.status, latency_ms: done.latency_ms };
     if let Err(e) = st.audit.finish(id, &fin).await {
@@ -253,7 +278,7 @@ async fn refuse_deleting_main_ip(st: &AppState, serviceid: ServiceId, ip: Ip) ->
 }
 
 /// Send a validated action upstream with the key and answer with the redacted body.
-async fn forward(st: &AppState, action: &Action) -> Done {
+async fn forward(st: &Arc<AppState>, action: &Action) -> Done {
     let name = action.name();
     let mut form = action.encode();
     form.push(("API", st.api_key.clone()));
@@ -270,6 +295,9 @@ async fn forward(st: &AppState, action: &Action) -> Done {
     match result {
         Ok(reply) => {
             let body = scrub(&reply.body, &st.api_key);
+            if !name.mutates() && reply.status == 200 {
+                deliverability::observe_read(st, action, &body);
+            }
             // Only a mutation's outcome is recorded (the audit log); a read passes through.
             let (ok, message) = if name.mutates() {
                 let o = hostwinds::decode(reply.status, &body);
@@ -356,6 +384,34 @@ async fn sim_faults(State(st): State<Arc<AppState>>, req: Request) -> Response {
         return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
     };
     crate::simulator::apply_faults(&sim, &body)
+}
+
+/// Test tooling, only with the simulator upstream: change its DNS zone (see `Zone::apply`).
+async fn sim_dns(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    let Some(sim) = st.upstream.simulator().cloned() else {
+        return json_error(StatusCode::NOT_FOUND, "The DNS zone exists only with the simulator upstream.");
+    };
+    if !same_origin(req.headers()) {
+        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
+    }
+    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
+        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
+    };
+    crate::simulator::apply_dns(&sim, &body)
+}
+
+/// Test tooling, only with the simulator upstream: add an IP to a server, as the portal does.
+async fn sim_add_ip(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    let Some(sim) = st.upstream.simulator().cloned() else {
+        return json_error(StatusCode::NOT_FOUND, "Adding IPs exists only with the simulator upstream.");
+    };
+    if !same_origin(req.headers()) {
+        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
+    }
+    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
+        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
+    };
+    crate::simulator::apply_add_ip(&sim, &body)
 }
 
 async fn login(State(st): State<Arc<AppState>>, req: Request) -> Response {

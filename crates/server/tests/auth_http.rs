@@ -55,13 +55,7 @@ struct Proxy {
 async fn proxy_with(auth: Auth) -> Proxy {
     let rec = Recorder::default();
     let url = fake_hostwinds(rec.clone()).await;
-    let state = AppState {
-        upstream: Upstream::http(&url, Duration::from_secs(5)).unwrap(),
-        api_key: KEY.into(),
-        dist: None,
-        auth,
-        audit: AuditStore::memory(),
-    };
+    let state = AppState::new(Upstream::http(&url, Duration::from_secs(5)).unwrap(), KEY.into(), None, auth, AuditStore::memory());
     Proxy { base: format!("http://{}", spawn(app(state)).await), rec }
 }
 

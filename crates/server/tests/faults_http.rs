@@ -25,13 +25,7 @@ struct Rig {
 
 async fn rig(timeout: Duration) -> Rig {
     let sim = Arc::new(Simulator::new(SimConfig::new(KEY)));
-    let state = AppState {
-        upstream: Upstream::sim(sim.clone(), timeout),
-        api_key: KEY.into(),
-        dist: None,
-        auth: Auth::demo().unwrap(),
-        audit: AuditStore::memory(),
-    };
+    let state = AppState::new(Upstream::sim(sim.clone(), timeout), KEY.into(), None, Auth::demo().unwrap(), AuditStore::memory());
     let base = format!("http://{}", spawn(app(state)).await);
     let client = signed_in(&base, "admin").await;
     Rig { base, sim, client }
@@ -149,13 +143,7 @@ async fn a_client_that_goes_away_leaves_no_upstream_call_running() {
         }),
     );
     let up = spawn(slow).await;
-    let state = AppState {
-        upstream: Upstream::http(&format!("http://{up}/cloud/api.php"), Duration::from_secs(20)).unwrap(),
-        api_key: KEY.into(),
-        dist: None,
-        auth: Auth::demo().unwrap(),
-        audit: AuditStore::memory(),
-    };
+    let state = AppState::new(Upstream::http(&format!("http://{up}/cloud/api.php"), Duration::from_secs(20)).unwrap(), KEY.into(), None, Auth::demo().unwrap(), AuditStore::memory());
     let base = format!("http://{}", spawn(app(state)).await);
     let c = signed_in(&base, "admin").await;
     let r = c

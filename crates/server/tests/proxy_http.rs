@@ -17,7 +17,7 @@ use common::{signed_in, spawn};
 const KEY: &str = "hw-test-key-5f2c";
 
 fn state(upstream: Upstream, key: &str, dist: Option<PathBuf>) -> AppState {
-    AppState { upstream, api_key: key.into(), dist, auth: Auth::demo().unwrap(), audit: AuditStore::memory() }
+    AppState::new(upstream, key.into(), dist, Auth::demo().unwrap(), AuditStore::memory())
 }
 
 fn sim_state(dist: Option<PathBuf>) -> AppState {

@@ -12,7 +12,12 @@ use axum::{Json, Router};
 use std::sync::Arc;
 
 pub fn router(sim: Arc<Simulator>) -> Router {
-    Router::new().route("/cloud/api.php", post(api)).route("/__sim/faults", post(set_faults)).with_state(sim)
+    Router::new()
+        .route("/cloud/api.php", post(api))
+        .route("/__sim/faults", post(set_faults))
+        .route("/__sim/dns", post(|State(sim): State<Arc<Simulator>>, body: Bytes| async move { apply_dns(&sim, &body) }))
+        .route("/__sim/ips", post(|State(sim): State<Arc<Simulator>>, body: Bytes| async move { apply_add_ip(&sim, &body) }))
+        .with_state(sim)
 }
 
 async fn api(State(sim): State<Arc<Simulator>>, body: Bytes) -> Response {
@@ -58,4 +63,23 @@ pub fn apply_faults(sim: &Simulator, body: &[u8]) -> Response {
         }
     }
     Json(serde_json::json!({ "standing": format!("{:?}", sim.faults().standing()) })).into_response()
+}
+
+/// `POST /__sim/dns`: change the DNS test zone (see `Zone::apply`).
+pub fn apply_dns(sim: &Simulator, body: &[u8]) -> Response {
+    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    match sim.change_dns(&form) {
+        Ok(done) => Json(serde_json::json!({ "ok": done })).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "error": e }))).into_response(),
+    }
+}
+
+/// `POST /__sim/ips` (form: serviceid): a new secondary IP from the location's pool.
+pub fn apply_add_ip(sim: &Simulator, body: &[u8]) -> Response {
+    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let sid = form.iter().find(|(k, _)| k == "serviceid").and_then(|(_, v)| v.trim().parse::<u64>().ok());
+    match sid.ok_or_else(|| "give serviceid".to_string()).and_then(|s| sim.add_ip(s)) {
+        Ok(ip) => Json(serde_json::json!({ "ip": ip.to_string() })).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "error": e }))).into_response(),
+    }
 }

@@ -12,7 +12,7 @@ mod seed;
 pub mod zone;
 
 pub use faults::{Fault, Faults, Preset};
-pub use http::{apply_faults, router};
+pub use http::{apply_add_ip, apply_dns, apply_faults, router};
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
