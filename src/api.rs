@@ -1,7 +1,12 @@
 //! The one place that talks to the network: every call is a form POST to the proxy endpoint.
 
 use gloo_net::http::Request;
-use hostwinds::{decode, Action, ActionName, FirewallProfile, Instance, IpEntry, LocationId, Outcome, Role, ServiceId, SmtpFilter};
+use hostwinds::dns::{BlocklistReport, DnsCheck};
+use hostwinds::{
+    decode, Action, ActionName, ExportTable, FirewallProfile, Instance, Inventory, Ip, IpEntry, IpStatus, LocationId, Outcome,
+    RdnsName, Role, ServiceId, SmtpFilter,
+};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::fmt;
@@ -355,16 +360,96 @@ pub async fn recent_successes(
 }
 
 pub async fn audit(endpoint: String, q: AuditQuery) -> Result<AuditPage, ApiError> {
-    let (status, body) = get(&format!("{}?{}", sibling(&endpoint, "api/audit"), q.to_query_string())).await?;
+    get_json(&format!("{}?{}", sibling(&endpoint, "api/audit"), q.to_query_string()), "an audit log").await
+}
+
+/// Read one of the proxy's own JSON answers (`what` names it in the error).
+async fn get_json<T: DeserializeOwned>(url: &str, what: &str) -> Result<T, ApiError> {
+    let (status, body) = get(url).await?;
+    own_answer(status, &body, what)
+}
+
+fn own_answer<T: DeserializeOwned>(status: u16, body: &str, what: &str) -> Result<T, ApiError> {
     match status {
-        200 => serde_json::from_str(&body)
-            .map_err(|_| ApiError { message: "The proxy sent an audit log the console cannot read.".into() }),
+        200 => serde_json::from_str(body)
+            .map_err(|_| ApiError { message: format!("The proxy sent {what} the console cannot read.") }),
         401 => {
             unauthorized();
             Err(ApiError { message: "Your session has ended: sign in again.".into() })
         }
-        s => Err(ApiError { message: error_text(s, &body) }),
+        s => Err(ApiError { message: error_text(s, body) }),
     }
+}
+
+fn query(pairs: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// Whether `name` and `ip` confirm each other (A/AAAA and PTR, looked up by the proxy).
+pub async fn dns_check(endpoint: String, ip: Ip, name: RdnsName, fresh: bool) -> Result<DnsCheck, ApiError> {
+    let (ip, fresh) = (ip.to_string(), if fresh { "1" } else { "0" });
+    let url = format!("{}?{}", sibling(&endpoint, "api/dns/check"), query(&[("ip", &ip), ("name", name.as_str()), ("fresh", fresh)]));
+    get_json(&url, "a DNS check").await
+}
+
+#[derive(Deserialize)]
+struct ChecksWire {
+    checks: Vec<DnsCheck>,
+}
+
+/// The checks of many names at once (the badges of a page of the IP table).
+pub async fn dns_checks(endpoint: String, items: Vec<(Ip, String)>) -> Result<Vec<DnsCheck>, ApiError> {
+    let items: Vec<serde_json::Value> =
+        items.iter().map(|(ip, name)| serde_json::json!({"ip": ip.to_string(), "name": name})).collect();
+    let body = serde_json::json!({ "items": items }).to_string();
+    let (status, text) = post(&sibling(&endpoint, "api/dns/checks"), "application/json", body).await?;
+    own_answer::<ChecksWire>(status, &text, "DNS checks").map(|w| w.checks)
+}
+
+/// The IP against the proxy's blocklist zones; `fresh` skips the proxy's short cache.
+pub async fn blocklists(endpoint: String, ip: Ip, fresh: bool) -> Result<BlocklistReport, ApiError> {
+    let (ip, fresh) = (ip.to_string(), if fresh { "1" } else { "0" });
+    let url = format!("{}?{}", sibling(&endpoint, "api/dns/blocklists"), query(&[("ip", &ip), ("fresh", fresh)]));
+    get_json(&url, "a blocklist report").await
+}
+
+pub async fn inventory(endpoint: String) -> Result<Inventory, ApiError> {
+    get_json(&sibling(&endpoint, "api/inventory"), "an inventory").await
+}
+
+/// Where the browser downloads an export from (the session cookie goes along).
+pub fn inventory_export_url(endpoint: &str, table: ExportTable, format: &str) -> String {
+    format!("{}?{}", sibling(endpoint, "api/inventory/export"), query(&[("table", table.name()), ("format", format)]))
+}
+
+#[derive(Deserialize)]
+struct MessageWire {
+    message: String,
+}
+
+/// Record an IP's status in the inventory (audited); the proxy's message on success.
+pub async fn set_inventory_status(endpoint: String, serviceid: ServiceId, ip: Ip, status: IpStatus) -> Result<String, ApiError> {
+    let (sid, ip) = (serviceid.to_string(), ip.to_string());
+    let body = query(&[("serviceid", &sid), ("ip", &ip), ("status", status.as_str())]);
+    let (code, text) = post(&sibling(&endpoint, "api/inventory/status"), "application/x-www-form-urlencoded", body).await?;
+    own_answer::<MessageWire>(code, &text, "an answer").map(|m| m.message)
+}
+
+/// A POST to the proxy's own routes, marked as the console's.
+async fn post(url: &str, content_type: &str, body: String) -> Result<(u16, String), ApiError> {
+    let resp = Request::post(url)
+        .header("content-type", content_type)
+        .header(CONSOLE_HEADER, "1")
+        .body(body)
+        .map_err(|e| ApiError { message: format!("The request could not be built: {e}") })?
+        .send()
+        .await
+        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
+    Ok((resp.status(), resp.text().await.unwrap_or_default()))
 }
 
 #[cfg(test)]

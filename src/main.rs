@@ -3,6 +3,7 @@
 mod actions;
 mod api;
 mod app;
+mod bulk_run;
 mod components;
 mod crash;
 mod download;

@@ -1,6 +1,7 @@
 //! Shared widgets: they take data and callbacks, never fetch.
 
 pub mod confirm;
+pub mod dns;
 pub mod field;
 pub mod message;
 pub mod shortcuts;

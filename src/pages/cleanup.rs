@@ -9,7 +9,8 @@ use crate::api;
 use crate::components::confirm::ConfirmDialog;
 use crate::settings::use_settings;
 use crate::time::now_ms;
-use hostwinds::{Action as HwAction, ActionName, ServiceId};
+use crate::pages::blocklists::BlocklistOverview;
+use hostwinds::{Action as HwAction, ActionName, Ip, ServiceId};
 use leptos::prelude::*;
 
 const DAY_MS: f64 = 24.0 * 3600.0 * 1000.0;
@@ -25,7 +26,13 @@ enum Earlier {
 }
 
 #[component]
-pub fn CleanupFee(serviceid: ServiceId, #[prop(into)] name: Signal<String>) -> impl IntoView {
+pub fn CleanupFee(
+    serviceid: ServiceId,
+    #[prop(into)] name: Signal<String>,
+    /// The server's IPs, checked against the blocklists when the dialog opens.
+    #[prop(into)]
+    ips: Signal<Vec<Ip>>,
+) -> impl IntoView {
     let settings = use_settings();
     let runner = Runner::from_context();
     let (open, set_open) = signal(false);
@@ -93,6 +100,7 @@ pub fn CleanupFee(serviceid: ServiceId, #[prop(into)] name: Signal<String>) -> i
                     "requesting removal from spam blocklists, and IP warming."
                 </p>
                 <p>{format!("Confirming creates an invoice on this account for server {serviceid}.")}</p>
+                <BlocklistOverview ips/>
                 {move || {
                     let text = match earlier.get() {
                         None => return Some(view! { <p class="muted">"Checking the audit log for an earlier request\u{2026}"</p> }.into_any()),

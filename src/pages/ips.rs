@@ -6,6 +6,8 @@ use crate::actions::{Done, Runner};
 use crate::api;
 use crate::app::set_title;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::dns::VerdictBadge;
+use crate::pages::blocklists::BlocklistPanel;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file};
 use crate::session::use_session;
@@ -19,6 +21,7 @@ use crate::time::now_ms;
 use crate::stale::{last_good, StaleNotice};
 use hostwinds::{Action as HwAction, ActionName, Ip, LocationId, ServiceId};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::query_signal_with_options;
 use leptos_router::NavigateOptions;
 
@@ -87,6 +90,8 @@ pub fn IpsPage() -> impl IntoView {
     let confirm = RwSignal::new(None::<Confirm>);
     let watch = RwSignal::new(Watch::None);
     let editing = RwSignal::new(None::<Ip>);
+    // The IP whose blocklist report is open.
+    let blocklist_ip = RwSignal::new(None::<Ip>);
     let draft = RwSignal::new(String::new());
     let page = RwSignal::new(0usize);
     // A new search, order or location starts at the first page.
@@ -256,8 +261,15 @@ pub fn IpsPage() -> impl IntoView {
                 {move || if busy.get() == Some(ActionName::RegenerateNetworking) { "Regenerating\u{2026}" } else { "Regenerate networking" }}
             </button>
             <button type="button" on:click=export>"Export CSV"</button>
+            {move || serviceid.get().ok().map(|sid| view! {
+                <A href=format!("/servers/{sid}/allocate") attr:class="button">"New IP workflow"</A>
+                <A href=format!("/rdns/bulk?servers={sid}") attr:class="button">"Bulk rDNS"</A>
+            })}
         </section>
         <WatchPanel watch instance/>
+        {move || blocklist_ip.get().map(|ip| view! {
+            <BlocklistPanel ip on_close=Callback::new(move |_| blocklist_ip.set(None))/>
+        })}
         <section aria-labelledby="ips-heading">
             <h2 id="ips-heading">"IP addresses"</h2>
             <div class="toolbar">
@@ -330,6 +342,7 @@ pub fn IpsPage() -> impl IntoView {
                                     delete_denied=gate(ActionName::DeleteIp)
                                     main_known=!unknown_main
                                     on_action=Callback::new(move |c: Confirm| confirm.set(Some(c)))
+                                    on_blocklists=Callback::new(move |ip: Ip| blocklist_ip.set(Some(ip)))
                                     on_rdns_saved=Callback::new(move |(ip, name): (Ip, String)| {
                                         memory.remember(&ip.to_string(), &name);
                                         editing.set(None);
@@ -362,6 +375,12 @@ pub fn IpsPage() -> impl IntoView {
                         <p>{format!("{} goes back to Hostwinds' pool: this server can no longer send mail from it.", row.ip)}</p>
                         <p class="warning">"Update the DNS records for email first: SPF, A/AAAA records and any HELO or MX names that use this IP."</p>
                         {row.rdns.map(|n| view! { <p>"Its reverse DNS name is " <strong class="mono">{n}</strong> "."</p> })}
+                        <p>
+                            <A href=format!("/servers/{}/remove/{}", serviceid.get_untracked().map(|s| s.to_string()).unwrap_or_default(), row.ip)>
+                                "Use the guided removal instead"
+                            </A>
+                            " (checks the DNS records first and updates the inventory)."
+                        </p>
                     </ConfirmDialog>
                 }.into_any(),
                 Confirm::Rotate => view! {
@@ -467,6 +486,7 @@ fn IpTable(
     delete_denied: Signal<Option<String>>,
     main_known: bool,
     on_action: Callback<Confirm>,
+    on_blocklists: Callback<Ip>,
     on_rdns_saved: Callback<(Ip, String)>,
     /// Re-read the server after a call whose outcome is unknown.
     on_reread: Callback<()>,
@@ -483,6 +503,19 @@ fn IpTable(
     let pages = count.div_ceil(PAGE_SIZE).max(1);
     let current = page.get_untracked().min(pages - 1);
     let (first, last) = (current * PAGE_SIZE, ((current + 1) * PAGE_SIZE).min(count));
+    // The forward-confirmed rDNS badges of the rows shown, in one request.
+    let settings = use_settings();
+    let named: Vec<(Ip, String)> =
+        rows.iter().skip(first).take(PAGE_SIZE).filter_map(|r| r.rdns.clone().map(|n| (r.ip, n))).collect();
+    let checks = LocalResource::new(move || {
+        let (endpoint, named) = (settings.endpoint.get(), named.clone());
+        async move {
+            if named.is_empty() {
+                return Ok(Vec::new());
+            }
+            api::dns_checks(endpoint, named).await
+        }
+    });
     let caption = if pages > 1 {
         format!("IP addresses {}\u{2013}{last} of {count}", first + 1)
     } else {
@@ -513,6 +546,7 @@ fn IpTable(
                     {header(IpSort::Role, "Role")}
                     <th scope="col">"Version"</th>
                     {header(IpSort::Rdns, "Reverse DNS")}
+                    <th scope="col" title="Whether the rDNS name points back at the IP (forward-confirmed reverse DNS)">"rDNS check"</th>
                     <th scope="col">"Actions"</th>
                 </tr>
             </thead>
@@ -556,7 +590,24 @@ fn IpTable(
                                     false => rdns_view().into_any(),
                                 }}
                             </td>
+                            <td class="dns-check">
+                                {move || {
+                                    let ip_s = ip.to_string();
+                                    // Only this row's check is cloned out of the page's list.
+                                    let mine = checks.with(|r| r.as_ref().map(|r| match r {
+                                        Ok(list) => Ok(list.iter().find(|c| c.ip == ip_s).cloned()),
+                                        Err(e) => Err(e.message.clone()),
+                                    }));
+                                    match mine {
+                                        None => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
+                                        Some(Err(message)) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
+                                        Some(Ok(Some(c))) => view! { <VerdictBadge check=c/> }.into_any(),
+                                        Some(Ok(None)) => view! { <span class="muted">"\u{2014}"</span> }.into_any(),
+                                    }
+                                }}
+                            </td>
                             <td class="row-actions">
+                                <button type="button" aria-label=format!("Blocklists of {ip}") on:click=move |_| on_blocklists.run(ip)>"Blocklists"</button>
                                 <button
                                     type="button"
                                     aria-label=format!("Edit rDNS of {ip}")

@@ -1,6 +1,8 @@
 //! One screen per file; `server` holds what the screens of one server share.
 
 pub mod activity;
+pub mod blocklists;
+pub mod bulk_rdns;
 pub mod cleanup;
 pub mod firewall;
 pub mod ips;

@@ -2,10 +2,14 @@
 //! deprecated `rdata`): validated as the user types, a warning for a bare domain.
 
 use crate::actions::{Done, Runner};
+use crate::api;
+use crate::components::dns::VerdictNote;
 use crate::settings::use_settings;
 use hostwinds::{Action as HwAction, Ip, RdnsName, ServiceId};
 use leptos::html;
 use leptos::prelude::*;
+
+const CHECK_PAUSE: std::time::Duration = std::time::Duration::from_millis(350);
 
 pub const PROPAGATION_NOTE: &str = "Reverse DNS changes can take 24\u{2013}48 hours to propagate.";
 
@@ -50,6 +54,31 @@ pub fn RdnsEditor(
     let (tried, set_tried) = signal(false);
     let (refused, set_refused) = signal(None::<String>);
     let state = Memo::new(move |_| check(&draft.get()));
+    // The DNS check of the name being typed, once typing pauses.
+    let to_check = RwSignal::new(None::<RdnsName>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let name = match state.get() {
+            Check::Valid { name, .. } => Some(name),
+            _ => None,
+        };
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        match name {
+            None => to_check.set(None),
+            Some(n) => pending.set_value(set_timeout_with_handle(move || to_check.set(Some(n)), CHECK_PAUSE).ok()),
+        }
+    });
+    let dns = LocalResource::new(move || {
+        let (endpoint, name) = (settings.endpoint.get(), to_check.get());
+        async move {
+            match name {
+                Some(n) => Some(api::dns_check(endpoint, ip, n, true).await),
+                None => None,
+            }
+        }
+    });
 
     let save = Action::new_local(move |name: &RdnsName| {
         let (endpoint, name) = (settings.endpoint.get_untracked(), name.clone());
@@ -116,6 +145,12 @@ pub fn RdnsEditor(
                     _ => None,
                 }}
                 {move || refused.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                {move || match (to_check.get(), dns.get().flatten()) {
+                    (None, _) => None,
+                    (Some(n), Some(Ok(c))) if c.name == n.as_str() => Some(view! { <VerdictNote check=c/> }.into_any()),
+                    (Some(_), Some(Err(e))) => Some(view! { <p class="muted">{format!("The DNS check could not run: {}", e.message)}</p> }.into_any()),
+                    (Some(_), _) => Some(view! { <p class="muted" role="status">"Checking DNS\u{2026}"</p> }.into_any()),
+                }}
                 <p class="help">{PROPAGATION_NOTE}</p>
             </div>
         </form>

@@ -60,6 +60,9 @@ pub fn ServerFrame(
         </Transition>
         {move || serviceid.get().ok().map(|sid| {
             let name = Signal::derive(move || server_name(serviceid, instance));
+            let ips = Signal::derive(move || {
+                instance.get().and_then(|r| r.ok()).map(|i| i.ips.iter().chain(&i.ip_v6).copied().collect()).unwrap_or_default()
+            });
             let base = format!("/servers/{sid}");
             // `exact`, so the IPs tab is not also current on the other tabs.
             let tab_link = move |href: String, label: &'static str| view! { <A href=href exact=true>{label}</A> };
@@ -70,7 +73,7 @@ pub fn ServerFrame(
                         {tab_link(format!("{base}/firewall"), "Firewall")}
                         {tab_link(format!("{base}/smtp"), "SMTP filters")}
                     </nav>
-                    <CleanupFee serviceid=sid name/>
+                    <CleanupFee serviceid=sid name ips/>
                 </div>
             }
         })}

@@ -15,7 +15,7 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
 ];
 
 /// One IP to name: which server it is on, and the IP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Target {
     pub serviceid: ServiceId,
     pub ip: Ip,
