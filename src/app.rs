@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::toast::{Toaster, Toasts};
 use crate::pages::{
-    activity::ActivityPage, bulk_rdns::BulkRdnsPage, firewall::FirewallPage, ips::IpsPage, not_found::NotFound, servers::ServersPage,
+    activity::ActivityPage, allocate::AllocatePage, remove::RemovePage, bulk_rdns::BulkRdnsPage, firewall::FirewallPage, inventory::InventoryPage, ips::IpsPage, not_found::NotFound, servers::ServersPage,
     settings::SettingsPage, signin::SignInPage, smtp::{AccountSmtpPage, ServerSmtpPage},
 };
 use crate::rdns_memory::RdnsMemory;
@@ -89,6 +89,7 @@ fn Shell() -> impl IntoView {
                 <A href="/servers">"Servers"</A>
                 <A href="/smtp">"SMTP filters"</A>
                 <A href="/rdns/bulk">"Bulk rDNS"</A>
+                <A href="/inventory">"Inventory"</A>
                 <A href="/activity">"Activity"</A>
                 <A href="/settings">"Settings"</A>
             </nav>
@@ -109,8 +110,11 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/servers/:serviceid") view=IpsPage/>
                 <Route path=path!("/servers/:serviceid/firewall") view=FirewallPage/>
                 <Route path=path!("/servers/:serviceid/smtp") view=ServerSmtpPage/>
+                <Route path=path!("/servers/:serviceid/allocate") view=AllocatePage/>
+                <Route path=path!("/servers/:serviceid/remove/:ip") view=RemovePage/>
                 <Route path=path!("/smtp") view=AccountSmtpPage/>
                 <Route path=path!("/rdns/bulk") view=BulkRdnsPage/>
+                <Route path=path!("/inventory") view=InventoryPage/>
                 <Route path=path!("/activity") view=ActivityPage/>
                 <Route path=path!("/settings") view=SettingsPage/>
             </Routes>

@@ -17,6 +17,7 @@ mod session;
 mod settings;
 mod stale;
 mod time;
+mod workflow;
 
 fn main() {
     crash::install();

@@ -39,8 +39,7 @@ pub fn VerdictNote(check: DnsCheck) -> impl IntoView {
 /// One IP's blocklist report: every zone with its answer and what the codes mean.
 #[component]
 pub fn BlocklistTable(report: BlocklistReport) -> impl IntoView {
-    let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(report.checked_at_ms as f64));
-    let when: String = when.to_locale_time_string("en-GB").into();
+    let when = crate::time::clock(report.checked_at_ms as f64);
     let summary = report.summary();
     let listed = report.listed().count() > 0;
     view! {

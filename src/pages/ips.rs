@@ -582,7 +582,7 @@ fn IpTable(
                                             serviceid
                                             ip
                                             draft
-                                            on_saved=Callback::new(move |name: String| on_rdns_saved.run((ip, name)))
+                                            on_saved=Callback::new(move |(name, _): (String, String)| on_rdns_saved.run((ip, name)))
                                             on_cancel=Callback::new(move |_| editing.set(None))
                                             on_reread
                                         />

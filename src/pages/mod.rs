@@ -1,13 +1,16 @@
 //! One screen per file; `server` holds what the screens of one server share.
 
 pub mod activity;
+pub mod allocate;
 pub mod blocklists;
 pub mod bulk_rdns;
 pub mod cleanup;
 pub mod firewall;
+pub mod inventory;
 pub mod ips;
 pub mod not_found;
 pub mod rdns;
+pub mod remove;
 pub mod server;
 pub mod servers;
 pub mod settings;

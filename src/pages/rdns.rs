@@ -44,7 +44,8 @@ pub fn RdnsEditor(
     ip: Ip,
     /// Kept by the screen, so a refresh of the table does not lose what was typed.
     draft: RwSignal<String>,
-    on_saved: Callback<String>,
+    /// The name saved and Hostwinds' message.
+    on_saved: Callback<(String, String)>,
     on_cancel: Callback<()>,
     on_reread: Callback<()>,
 ) -> impl IntoView {
@@ -88,7 +89,7 @@ pub fn RdnsEditor(
                 .run_then(endpoint, action, format!("rDNS set for {ip}"), Some(PROPAGATION_NOTE.into()), Some(on_reread))
                 .await;
             match done {
-                Done::Ok(_) => on_saved.run(name.to_string()),
+                Done::Ok(o) => on_saved.run((name.to_string(), o.message)),
                 other => set_refused.set(Some(other.message())),
             }
         }
