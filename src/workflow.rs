@@ -6,8 +6,10 @@ use hostwinds::{FirewallProfile, Inventory, Ip, IpEntry, IpStatus, ServiceId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// A day, in ms: an IP first seen this recently and never set up still counts as new.
-const NEW_WITHIN_MS: f64 = 24.0 * 3600.0 * 1000.0;
+/// A week, in ms: an IP that appeared this recently and was never set up still counts as new.
+const NEW_WITHIN_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
+/// An IP first seen this long after the server's first IPs appeared later than they did.
+const LATER_MS: i64 = 60_000;
 
 /// The record of one finished step, as shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,18 +44,23 @@ pub fn clear(key: &str) {
     }
 }
 
-/// The server's IPs that are new: never seen by the inventory for this server, or first seen
-/// in the last day and still only `assigned` (nobody has set them up). Never the main IP.
+/// The server's IPs that are new: never seen by the inventory for this server (or seen as
+/// removed), or seen after the server's first IPs (it appeared while the console watched),
+/// recently, and still only `assigned` (nobody set it up). Never the main IP.
 pub fn new_ips(serviceid: ServiceId, current: &[IpEntry], main: Option<Ip>, inventory: &Inventory, now_ms: f64) -> Vec<Ip> {
+    let mine: Vec<_> = inventory.ips.iter().filter(|i| i.serviceid == serviceid.get()).collect();
+    let server_first = mine.iter().map(|i| i.first_seen_ms).min().unwrap_or(0);
     current
         .iter()
         .map(|e| e.ip)
         .filter(|ip| Some(*ip) != main)
-        .filter(|ip| {
-            let known = inventory.ips.iter().find(|i| i.serviceid == serviceid.get() && i.ip == ip.to_string());
-            match known {
-                None => true,
-                Some(i) => i.status == IpStatus::Assigned && now_ms - (i.first_seen_ms as f64) < NEW_WITHIN_MS,
+        .filter(|ip| match mine.iter().find(|i| i.ip == ip.to_string()) {
+            None => true,
+            Some(i) => {
+                i.status == IpStatus::Removed
+                    || (i.status == IpStatus::Assigned
+                        && i.first_seen_ms > server_first + LATER_MS
+                        && now_ms - (i.first_seen_ms as f64) < NEW_WITHIN_MS)
             }
         })
         .collect()
@@ -79,24 +86,29 @@ mod tests {
 
     #[test]
     fn new_ips_are_unseen_or_recent_and_untouched() {
-        let day = NEW_WITHIN_MS;
-        let now = 10.0 * day;
+        let now = 3.0 * NEW_WITHIN_MS;
+        let first = (now - 3600_000.0) as i64;
         let inv = Inventory {
             ips: vec![
-                known("192.0.2.5", IpStatus::Assigned, 0),
-                known("192.0.2.6", IpStatus::Assigned, (now - 1000.0) as i64),
-                known("192.0.2.7", IpStatus::Warming, (now - 1000.0) as i64),
+                // Seen with the server from the start: not new, even though recent.
+                known("192.0.2.5", IpStatus::Assigned, first),
+                // Appeared later and untouched: new.
+                known("192.0.2.6", IpStatus::Assigned, first + 600_000),
+                // Appeared later but already set up.
+                known("192.0.2.7", IpStatus::Warming, first + 600_000),
+                // Back after a removal.
+                known("192.0.2.9", IpStatus::Removed, first),
             ],
             ..Default::default()
         };
-        let current: Vec<IpEntry> = ["192.0.2.1", "192.0.2.5", "192.0.2.6", "192.0.2.7", "192.0.2.8"].map(entry).to_vec();
+        let current: Vec<IpEntry> = ["192.0.2.1", "192.0.2.5", "192.0.2.6", "192.0.2.7", "192.0.2.8", "192.0.2.9"].map(entry).to_vec();
         let main = Ip::parse("192.0.2.1").ok();
         let sid = ServiceId::parse("7").unwrap();
         let found: Vec<String> = new_ips(sid, &current, main, &inv, now).iter().map(|i| i.to_string()).collect();
-        assert_eq!(found, ["192.0.2.6", "192.0.2.8"]);
+        assert_eq!(found, ["192.0.2.6", "192.0.2.8", "192.0.2.9"]);
         // Another server's inventory does not count.
         let other = ServiceId::parse("8").unwrap();
-        assert_eq!(new_ips(other, &current, main, &inv, now).len(), 4);
+        assert_eq!(new_ips(other, &current, main, &inv, now).len(), 5);
     }
 
     #[test]

@@ -71,8 +71,9 @@ pub fn RdnsEditor(
             Some(n) => pending.set_value(set_timeout_with_handle(move || to_check.set(Some(n)), CHECK_PAUSE).ok()),
         }
     });
+    let recheck = RwSignal::new(0u32);
     let dns = LocalResource::new(move || {
-        let (endpoint, name) = (settings.endpoint.get(), to_check.get());
+        let (endpoint, name, _) = (settings.endpoint.get(), to_check.get(), recheck.get());
         async move {
             match name {
                 Some(n) => Some(api::dns_check(endpoint, ip, n, true).await),
@@ -148,7 +149,10 @@ pub fn RdnsEditor(
                 {move || refused.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 {move || match (to_check.get(), dns.get().flatten()) {
                     (None, _) => None,
-                    (Some(n), Some(Ok(c))) if c.name == n.as_str() => Some(view! { <VerdictNote check=c/> }.into_any()),
+                    (Some(n), Some(Ok(c))) if c.name == n.as_str() => Some(view! {
+                        <VerdictNote check=c/>
+                        <button type="button" class="link" on:click=move |_| recheck.update(|n| *n += 1)>"Check DNS again"</button>
+                    }.into_any()),
                     (Some(_), Some(Err(e))) => Some(view! { <p class="muted">{format!("The DNS check could not run: {}", e.message)}</p> }.into_any()),
                     (Some(_), _) => Some(view! { <p class="muted" role="status">"Checking DNS\u{2026}"</p> }.into_any()),
                 }}

@@ -323,7 +323,12 @@ fn seen_instances(list: Vec<Instance>) -> (Vec<SeenServer>, Vec<SeenIps>) {
 pub async fn observe_mutation(st: &AppState, action: &Action) {
     let now = now_ms() as i64;
     let r = match action {
-        Action::SetRdns { serviceid, ip, rdns } => st.inventory.set_rdns(serviceid.get() as i64, &ip.to_string(), rdns.as_str(), now).await,
+        Action::SetRdns { serviceid, ip, rdns } => {
+            if let Some(d) = &st.dns {
+                d.forget(ip.addr());
+            }
+            st.inventory.set_rdns(serviceid.get() as i64, &ip.to_string(), rdns.as_str(), now).await
+        }
         Action::DeleteIp { serviceid, ip } => {
             st.inventory.set_status(serviceid.get() as i64, &ip.to_string(), IpStatus::Removed, now).await
         }

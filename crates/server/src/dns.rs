@@ -105,6 +105,11 @@ impl Dns {
         c
     }
 
+    /// Drop the cached checks of `ip`: its PTR just changed (set_rdns through the proxy).
+    pub fn forget(&self, ip: IpAddr) {
+        lock(&self.checks).retain(|(i, _), _| *i != ip);
+    }
+
     /// `ip` against every configured blocklist zone, all at once.
     pub async fn blocklists(&self, ip: IpAddr, fresh: bool, now_ms: u64) -> BlocklistReport {
         if !fresh {
