@@ -23,7 +23,7 @@ pub fn BlocklistPanel(ip: Ip, on_close: Callback<()>) -> impl IntoView {
     });
     view! {
         <section class="panel" aria-labelledby="bl-heading" data-testid="blocklist-panel">
-            <h3 id="bl-heading">{format!("Blocklists for {ip}")}</h3>
+            <h2 id="bl-heading">{format!("Blocklists for {ip}")}</h2>
             <Transition fallback=|| view! { <Loading label="Checking blocklists\u{2026}"/> }>
                 {move || report.get().map(|r| match r {
                     Ok(rep) => view! { <BlocklistTable report=rep/> }.into_any(),
