@@ -1,5 +1,5 @@
 //! Keyboard shortcuts an operator expects: `/` search the table, `g s` servers, `g m` SMTP
-//! filters, `g a` activity, `g o` settings, `?` this list. Keys typed into a field, or with
+//! filters, `g a` activity, `g i` inventory, `g b` bulk rDNS, `g o` settings, `?` this list. Keys typed into a field, or with
 //! a modifier, are left alone.
 
 use leptos::html;
@@ -13,6 +13,8 @@ pub fn go_to(key: &str) -> Option<&'static str> {
         "s" => Some("/servers"),
         "m" => Some("/smtp"),
         "a" => Some("/activity"),
+        "i" => Some("/inventory"),
+        "b" => Some("/rdns/bulk"),
         "o" => Some("/settings"),
         _ => None,
     }
@@ -23,6 +25,8 @@ const LIST: &[(&str, &str)] = &[
     ("g then s", "Servers"),
     ("g then m", "SMTP filters"),
     ("g then a", "Activity"),
+    ("g then i", "Inventory"),
+    ("g then b", "Bulk rDNS"),
     ("g then o", "Settings"),
     ("?", "Show or hide this list"),
     ("Esc", "Close a dialog or the rDNS editor"),
