@@ -6,4 +6,5 @@ pub mod field;
 pub mod message;
 pub mod shortcuts;
 pub mod status;
+pub mod steps;
 pub mod toast;

@@ -6,6 +6,7 @@ use crate::actions::{Done, Runner};
 use crate::api;
 use crate::app::set_title;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::steps::StepList;
 use crate::components::dns::VerdictNote;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::pages::rdns::RdnsEditor;
@@ -281,18 +282,7 @@ fn Allocation(serviceid: ServiceId) -> impl IntoView {
     view! {
         <section aria-labelledby="wf-heading" data-testid="allocate-workflow">
             <h2 id="wf-heading">{move || match ip() { Some(ip) => format!("New IP: {ip}"), None => "New IP".to_string() }}</h2>
-            <ol class="steps">
-                {STEPS.iter().enumerate().map(|(i, title)| {
-                    let record = move || progress.with(|p| p.log.iter().find(|l| l.step == i).cloned());
-                    view! {
-                        <li class:current=move || { step() == i } class:done=move || { step() > i } aria-current=move || { (step() == i).then_some("step") }>
-                            {*title}
-                            {move || record().map(|l| view! { <p class=if l.ok { "step-body field-ok" } else { "step-body field-warning" } data-testid=format!("step-{i}-result")>{l.message}</p> })}
-                            {move || (step() == i).then(|| current_body(i))}
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
+            <StepList titles=&STEPS step=Signal::derive(step) log=Signal::derive(move || progress.with(|p| p.log.clone())) body=current_body/>
             {move || (step() >= STEPS.len()).then(|| view! {
                 <div class="message ok" role="status" data-testid="workflow-done">
                     <p class="text">{move || format!("{} is set up and recorded as warming.", ip().map(|i| i.to_string()).unwrap_or_default())}</p>

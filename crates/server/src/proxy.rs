@@ -372,38 +372,23 @@ fn scrub(body: &str, key: &str) -> String {
     }
 }
 
-/// Test tooling, only with the simulator upstream: set its faults (see `simulator::apply_faults`).
+/// Test tooling, only with the simulator upstream: its faults (`simulator::apply_faults`),
+/// its DNS zone (`Zone::apply`) and adding an IP as the portal does.
 async fn sim_faults(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let Some(sim) = st.upstream.simulator().cloned() else {
-        return json_error(StatusCode::NOT_FOUND, "Faults exist only with the simulator upstream.");
-    };
-    if !same_origin(req.headers()) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
-    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
-        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
-    };
-    crate::simulator::apply_faults(&sim, &body)
+    sim_hook(&st, req, crate::simulator::apply_faults).await
 }
 
-/// Test tooling, only with the simulator upstream: change its DNS zone (see `Zone::apply`).
 async fn sim_dns(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let Some(sim) = st.upstream.simulator().cloned() else {
-        return json_error(StatusCode::NOT_FOUND, "The DNS zone exists only with the simulator upstream.");
-    };
-    if !same_origin(req.headers()) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
-    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
-        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
-    };
-    crate::simulator::apply_dns(&sim, &body)
+    sim_hook(&st, req, crate::simulator::apply_dns).await
 }
 
-/// Test tooling, only with the simulator upstream: add an IP to a server, as the portal does.
 async fn sim_add_ip(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    sim_hook(&st, req, crate::simulator::apply_add_ip).await
+}
+
+async fn sim_hook(st: &AppState, req: Request, apply: fn(&crate::simulator::Simulator, &[u8]) -> Response) -> Response {
     let Some(sim) = st.upstream.simulator().cloned() else {
-        return json_error(StatusCode::NOT_FOUND, "Adding IPs exists only with the simulator upstream.");
+        return json_error(StatusCode::NOT_FOUND, "This exists only with the simulator upstream.");
     };
     if !same_origin(req.headers()) {
         return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
@@ -411,7 +396,7 @@ async fn sim_add_ip(State(st): State<Arc<AppState>>, req: Request) -> Response {
     let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
         return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
     };
-    crate::simulator::apply_add_ip(&sim, &body)
+    apply(&sim, &body)
 }
 
 async fn login(State(st): State<Arc<AppState>>, req: Request) -> Response {
