@@ -1,7 +1,7 @@
 //! The one place that talks to the network: every call is a form POST to the proxy endpoint.
 
 use gloo_net::http::Request;
-use hostwinds::dns::{BlocklistReport, DnsCheck};
+use hostwinds::dns::{BlocklistReport, DnsCheck, Lookup};
 use hostwinds::{
     decode, Action, ActionName, ExportTable, FirewallProfile, Instance, Inventory, Ip, IpEntry, IpStatus, LocationId, Outcome,
     RdnsName, Role, ServiceId, SmtpFilter,
@@ -408,6 +408,32 @@ pub async fn dns_checks(endpoint: String, items: Vec<(Ip, String)>) -> Result<Ve
     let body = serde_json::json!({ "items": items }).to_string();
     let (status, text) = post(&sibling(&endpoint, "api/dns/checks"), "application/json", body).await?;
     own_answer::<ChecksWire>(status, &text, "DNS checks").map(|w| w.checks)
+}
+
+#[derive(Deserialize)]
+struct PtrWire {
+    ip: String,
+    ptr: Lookup,
+}
+
+#[derive(Deserialize)]
+struct PtrsWire {
+    ptrs: Vec<PtrWire>,
+}
+
+/// The PTR names of IPs (the first of each), for IPs whose items carry no rDNS.
+pub async fn dns_ptrs(endpoint: String, ips: Vec<Ip>) -> Result<Vec<(String, String)>, ApiError> {
+    let ips: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
+    let body = serde_json::json!({ "ips": ips }).to_string();
+    let (status, text) = post(&sibling(&endpoint, "api/dns/ptrs"), "application/json", body).await?;
+    let w: PtrsWire = own_answer(status, &text, "PTR names")?;
+    Ok(w.ptrs
+        .into_iter()
+        .filter_map(|p| match p.ptr {
+            Lookup::Found { records } => records.into_iter().next().map(|n| (p.ip, n)),
+            _ => None,
+        })
+        .collect())
 }
 
 /// The IP against the proxy's blocklist zones; `fresh` skips the proxy's short cache.

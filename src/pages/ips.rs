@@ -516,6 +516,18 @@ fn IpTable(
             api::dns_checks(endpoint, named).await
         }
     });
+    // Where Hostwinds' items carry no rDNS: the PTR record, looked up by the proxy.
+    let unnamed: Vec<Ip> =
+        rows.iter().skip(first).take(PAGE_SIZE).filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
+    let ptrs = LocalResource::new(move || {
+        let (endpoint, unnamed) = (settings.endpoint.get(), unnamed.clone());
+        async move {
+            if unnamed.is_empty() {
+                return Vec::new();
+            }
+            api::dns_ptrs(endpoint, unnamed).await.unwrap_or_default()
+        }
+    });
     let caption = if pages > 1 {
         format!("IP addresses {}\u{2013}{last} of {count}", first + 1)
     } else {
@@ -559,13 +571,27 @@ fn IpTable(
                     let rdns_view = {
                         let rdns = r.rdns.clone();
                         let source = r.rdns_source;
-                        move || match (&rdns, source) {
-                            (Some(n), Some(RdnsSource::SetHere)) => view! {
-                                <span class="mono">{n.clone()}</span>" "
-                                <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">"(set here)"</span>
-                            }.into_any(),
-                            (Some(n), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
-                            (None, _) => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP">"not known"</span> }.into_any(),
+                        let ip_s = ip.to_string();
+                        move || {
+                            let ptr = ptrs.with(|p| p.as_ref().and_then(|p| p.iter().find(|(i, _)| *i == ip_s).map(|(_, n)| n.clone())));
+                            match (&rdns, source, ptr) {
+                                (Some(n), Some(RdnsSource::Hostwinds), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
+                                // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
+                                (Some(n), Some(RdnsSource::SetHere), Some(p)) if !hostwinds::dns::same_name(n, &p) => view! {
+                                    <span class="mono">{n.clone()}</span>" "
+                                    <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">{format!("(set here; the PTR still says {p})")}</span>
+                                }.into_any(),
+                                (_, _, Some(p)) => view! {
+                                    <span class="mono">{p}</span>" "
+                                    <span class="muted" title="Hostwinds does not report rDNS: this is the IP's PTR record, looked up by the proxy">"(PTR)"</span>
+                                }.into_any(),
+                                (Some(n), Some(RdnsSource::SetHere), None) => view! {
+                                    <span class="mono">{n.clone()}</span>" "
+                                    <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">"(set here)"</span>
+                                }.into_any(),
+                                (Some(n), _, None) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
+                                (None, _, None) => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP, and it has no PTR record">"not known"</span> }.into_any(),
+                            }
                         }
                     };
                     let can_promote = main_known && !r.is_main && !ip.is_v6();

@@ -117,6 +117,49 @@ pub async fn checks(State(st): State<Arc<AppState>>, req: Request) -> Response {
     with_cookie(no_store(Json(json!({ "checks": results })).into_response()), c.refresh)
 }
 
+#[derive(Deserialize)]
+struct PtrBatch {
+    ips: Vec<String>,
+}
+
+/// `POST /api/dns/ptrs` with `{"ips":[...]}`: the PTR names of IPs whose items carry no rDNS.
+pub async fn ptrs(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    if !same_origin(req.headers()) {
+        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
+    }
+    let c = match caller(&st, &req) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let dns = match dns(&st) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let Ok(body) = to_bytes(req.into_body(), 64 * 1024).await else {
+        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "The list of IPs is too large.");
+    };
+    let batch: PtrBatch = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &format!("Send {{\"ips\": [...]}} ({e}).")),
+    };
+    if batch.ips.len() > MAX_CHECKS {
+        return json_error(StatusCode::BAD_REQUEST, &format!("At most {MAX_CHECKS} IPs per request."));
+    }
+    let mut ips = Vec::with_capacity(batch.ips.len());
+    for (n, i) in batch.ips.iter().enumerate() {
+        match Ip::parse(i) {
+            Ok(ip) => ips.push(ip),
+            Err(e) => return json_error(StatusCode::BAD_REQUEST, &format!("Item {}: {}", n + 1, e.0)),
+        }
+    }
+    let results: Vec<_> = stream::iter(ips)
+        .map(|ip| async move { json!({"ip": ip.to_string(), "ptr": dns.ptr(ip.addr()).await}) })
+        .buffered(CHECK_CONCURRENCY)
+        .collect()
+        .await;
+    with_cookie(no_store(Json(json!({ "ptrs": results })).into_response()), c.refresh)
+}
+
 /// `GET /api/dns/blocklists?ip=[&fresh=1]`: the IP against every configured zone.
 pub async fn blocklists(State(st): State<Arc<AppState>>, req: Request) -> Response {
     let c = match caller(&st, &req) {

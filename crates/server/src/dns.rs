@@ -22,6 +22,7 @@ pub struct Dns {
     pub timeout: Duration,
     checks: Mutex<HashMap<(IpAddr, String), (Instant, DnsCheck)>>,
     lists: Mutex<HashMap<IpAddr, (Instant, BlocklistReport)>>,
+    ptrs: Mutex<HashMap<IpAddr, (Instant, Lookup)>>,
 }
 
 impl Dns {
@@ -53,6 +54,7 @@ impl Dns {
             timeout,
             checks: Mutex::new(HashMap::new()),
             lists: Mutex::new(HashMap::new()),
+            ptrs: Mutex::new(HashMap::new()),
         })
     }
 
@@ -108,6 +110,25 @@ impl Dns {
     /// Drop the cached checks of `ip`: its PTR just changed (set_rdns through the proxy).
     pub fn forget(&self, ip: IpAddr) {
         lock(&self.checks).retain(|(i, _), _| *i != ip);
+        lock(&self.ptrs).remove(&ip);
+    }
+
+    /// The PTR names of `ip`: the rDNS to show where Hostwinds' IP items carry none.
+    pub async fn ptr(&self, ip: IpAddr) -> Lookup {
+        if let Some((at, l)) = lock(&self.ptrs).get(&ip) {
+            if at.elapsed() < CHECK_TTL {
+                return l.clone();
+            }
+        }
+        let l = self
+            .lookup(self.resolver.reverse_lookup(ip), |l| l.iter().map(|p| p.to_string().trim_end_matches('.').to_string()).collect())
+            .await;
+        let mut cache = lock(&self.ptrs);
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(ip, (Instant::now(), l.clone()));
+        l
     }
 
     /// `ip` against every configured blocklist zone, all at once.

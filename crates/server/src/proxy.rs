@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/dns/check", get(deliverability::check))
         .route("/api/dns/checks", post(deliverability::checks))
+        .route("/api/dns/ptrs", post(deliverability::ptrs))
         .route("/api/dns/blocklists", get(deliverability::blocklists))
         .route("/api/inventory", get(deliverability::inventory))
         .route("/api/inventory/export", get(deliverability::export))

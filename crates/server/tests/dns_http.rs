@@ -83,6 +83,12 @@ async fn rdns_checks_give_every_verdict_and_follow_set_rdns() {
     let v: serde_json::Value = r.json().await.unwrap();
     let verdicts: Vec<&str> = v["checks"].as_array().unwrap().iter().map(|c| c["verdict"].as_str().unwrap()).collect();
     assert_eq!(verdicts, ["confirmed", "resolves_elsewhere"]);
+
+    // PTR names, for IPs whose items carry no rDNS.
+    let r = c.post(format!("{base}/api/dns/ptrs")).json(&serde_json::json!({"ips": ["192.0.2.11", "203.0.113.43"]})).send().await.unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["ptrs"][0]["ptr"], serde_json::json!({"kind": "found", "records": ["mta1.mail.example.com"]}));
+    assert_eq!(v["ptrs"][1]["ptr"]["kind"], "nothing");
 }
 
 #[tokio::test]
