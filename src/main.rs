@@ -6,6 +6,7 @@ mod app;
 mod bulk_run;
 mod components;
 mod crash;
+mod dns_cache;
 mod download;
 mod firewall_diff;
 mod pages;

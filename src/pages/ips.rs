@@ -7,6 +7,7 @@ use crate::api;
 use crate::app::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::dns::VerdictBadge;
+use crate::dns_cache::{Check, DnsCache};
 use crate::pages::blocklists::BlocklistPanel;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file};
@@ -90,6 +91,7 @@ pub fn IpsPage() -> impl IntoView {
     let confirm = RwSignal::new(None::<Confirm>);
     let watch = RwSignal::new(Watch::None);
     let editing = RwSignal::new(None::<Ip>);
+    let dns = DnsCache::new();
     // The IP whose blocklist report is open.
     let blocklist_ip = RwSignal::new(None::<Ip>);
     let draft = RwSignal::new(String::new());
@@ -294,7 +296,7 @@ pub fn IpsPage() -> impl IntoView {
                         view! { <option value=l.clone() selected=selected>{format!("Location {l}")}</option> }
                     }).collect_view()}
                 </select>
-                <button type="button" on:click=move |_| { instance.refetch(); ips.refetch(); }>"Refresh"</button>
+                <button type="button" on:click=move |_| { dns.clear(); instance.refetch(); ips.refetch(); }>"Refresh"</button>
             </div>
             <Transition fallback=|| view! { <Loading label="Loading IPs\u{2026}"/> }>
                 {move || {
@@ -343,8 +345,10 @@ pub fn IpsPage() -> impl IntoView {
                                     main_known=!unknown_main
                                     on_action=Callback::new(move |c: Confirm| confirm.set(Some(c)))
                                     on_blocklists=Callback::new(move |ip: Ip| blocklist_ip.set(Some(ip)))
+                                    dns
                                     on_rdns_saved=Callback::new(move |(ip, name): (Ip, String)| {
                                         memory.remember(&ip.to_string(), &name);
+                                        dns.forget(ip);
                                         editing.set(None);
                                         ips.refetch();
                                     })
@@ -487,6 +491,8 @@ fn IpTable(
     main_known: bool,
     on_action: Callback<Confirm>,
     on_blocklists: Callback<Ip>,
+    /// The screen's DNS results (badges, PTR names).
+    dns: DnsCache,
     on_rdns_saved: Callback<(Ip, String)>,
     /// Re-read the server after a call whose outcome is unknown.
     on_reread: Callback<()>,
@@ -503,31 +509,12 @@ fn IpTable(
     let pages = count.div_ceil(PAGE_SIZE).max(1);
     let current = page.get_untracked().min(pages - 1);
     let (first, last) = (current * PAGE_SIZE, ((current + 1) * PAGE_SIZE).min(count));
-    // The forward-confirmed rDNS badges of the rows shown, in one request.
+    // The DNS results of the rows shown: asked for once, kept for the screen.
     let settings = use_settings();
-    let named: Vec<(Ip, String)> =
-        rows.iter().skip(first).take(PAGE_SIZE).filter_map(|r| r.rdns.clone().map(|n| (r.ip, n))).collect();
-    let checks = LocalResource::new(move || {
-        let (endpoint, named) = (settings.endpoint.get(), named.clone());
-        async move {
-            if named.is_empty() {
-                return Ok(Vec::new());
-            }
-            api::dns_checks(endpoint, named).await
-        }
-    });
-    // Where Hostwinds' items carry no rDNS: the PTR record, looked up by the proxy.
-    let unnamed: Vec<Ip> =
-        rows.iter().skip(first).take(PAGE_SIZE).filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
-    let ptrs = LocalResource::new(move || {
-        let (endpoint, unnamed) = (settings.endpoint.get(), unnamed.clone());
-        async move {
-            if unnamed.is_empty() {
-                return Vec::new();
-            }
-            api::dns_ptrs(endpoint, unnamed).await.unwrap_or_default()
-        }
-    });
+    let shown = || rows.iter().skip(first).take(PAGE_SIZE);
+    let named: Vec<(Ip, String)> = shown().filter_map(|r| r.rdns.clone().map(|n| (r.ip, n))).collect();
+    let unnamed: Vec<Ip> = shown().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
+    Effect::new(move |_| dns.want(settings.endpoint.get_untracked(), named.clone(), unnamed.clone()));
     let caption = if pages > 1 {
         format!("IP addresses {}\u{2013}{last} of {count}", first + 1)
     } else {
@@ -571,9 +558,8 @@ fn IpTable(
                     let rdns_view = {
                         let rdns = r.rdns.clone();
                         let source = r.rdns_source;
-                        let ip_s = ip.to_string();
                         move || {
-                            let ptr = ptrs.with(|p| p.as_ref().and_then(|p| p.iter().find(|(i, _)| *i == ip_s).map(|(_, n)| n.clone())));
+                            let ptr = dns.ptrs.with(|p| p.get(&ip).cloned().flatten());
                             match (&rdns, source, ptr) {
                                 (Some(n), Some(RdnsSource::Hostwinds), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
                                 // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
@@ -594,6 +580,7 @@ fn IpTable(
                             }
                         }
                     };
+                    let has_name = r.rdns.is_some();
                     let can_promote = main_known && !r.is_main && !ip.is_v6();
                     let can_delete = main_known && !r.is_main;
                     view! {
@@ -618,17 +605,13 @@ fn IpTable(
                             </td>
                             <td class="dns-check">
                                 {move || {
-                                    let ip_s = ip.to_string();
-                                    // Only this row's check is cloned out of the page's list.
-                                    let mine = checks.with(|r| r.as_ref().map(|r| match r {
-                                        Ok(list) => Ok(list.iter().find(|c| c.ip == ip_s).cloned()),
-                                        Err(e) => Err(e.message.clone()),
-                                    }));
-                                    match mine {
-                                        None => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
-                                        Some(Err(message)) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
-                                        Some(Ok(Some(c))) => view! { <VerdictBadge check=c/> }.into_any(),
-                                        Some(Ok(None)) => view! { <span class="muted">"\u{2014}"</span> }.into_any(),
+                                    if !has_name {
+                                        return view! { <span class="muted">"\u{2014}"</span> }.into_any();
+                                    }
+                                    match dns.checks.with(|m| m.get(&ip).cloned()) {
+                                        None | Some(Check::Pending(_)) => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
+                                        Some(Check::Failed { message, .. }) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
+                                        Some(Check::Done(c)) => view! { <VerdictBadge check=c/> }.into_any(),
                                     }
                                 }}
                             </td>
