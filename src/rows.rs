@@ -80,10 +80,12 @@ impl IpRow {
 /// the list. Main first, then IPv4 in numeric order, then IPv6.
 /// `known` holds names set through this console (by IP), shown only where Hostwinds sent none.
 pub fn ip_rows(main_ip: Option<Ip>, entries: &[IpEntry], known: &HashMap<String, String>) -> Vec<IpRow> {
+    // Keyed by the parsed IP: formatting 10,000 IPv6 addresses per keystroke is what costs.
+    let known: HashMap<Ip, &String> = known.iter().filter_map(|(k, v)| Ip::parse(k).ok().map(|ip| (ip, v))).collect();
     let mut rows: Vec<IpRow> = entries
         .iter()
         .map(|e| {
-            let (rdns, rdns_source) = match (&e.rdns, known.get(&e.ip.to_string())) {
+            let (rdns, rdns_source) = match (&e.rdns, known.get(&e.ip).copied()) {
                 (Some(n), _) => (Some(n.clone()), Some(RdnsSource::Hostwinds)),
                 (None, Some(n)) => (Some(n.clone()), Some(RdnsSource::SetHere)),
                 (None, None) => (None, None),
@@ -126,9 +128,15 @@ impl IpSort {
 /// an rDNS name sort after named ones in both directions: they are the ones to fix.
 pub fn search_and_sort(rows: &[IpRow], query: &str, sort: IpSort, descending: bool) -> Vec<IpRow> {
     let q = query.trim().to_ascii_lowercase();
+    // Only a query of hex digits, dots and colons can be part of an IP: skip formatting otherwise.
+    let ip_like = q.chars().all(|c| c.is_ascii_hexdigit() || c == '.' || c == ':');
     let mut out: Vec<IpRow> = rows
         .iter()
-        .filter(|r| q.is_empty() || r.ip.to_string().contains(&q) || r.rdns.as_deref().is_some_and(|n| n.contains(&q)))
+        .filter(|r| {
+            q.is_empty()
+                || r.rdns.as_deref().is_some_and(|n| n.contains(&q))
+                || (ip_like && r.ip.to_string().contains(&q))
+        })
         .cloned()
         .collect();
     let cmp_rdns = |a: &IpRow, b: &IpRow| match (&a.rdns, &b.rdns) {

@@ -120,13 +120,15 @@ pub fn IpsPage() -> impl IntoView {
     // After a failed refresh, the last good list (shown stale).
     // A Memo over the built rows did not save time on 10,000 IPs (cargo xtask bench) and
     // missed the resource's refetches: rows are built where they are shown.
+    // The lists are borrowed, not cloned: a server can hold 10,000 IPs.
     let rows_now = move || -> Option<Vec<IpRow>> {
-        let list = match ips.get()? {
-            Ok(l) => l,
-            Err(_) => last_ips.get()?.0,
-        };
-        let main = instance.get().and_then(|r| r.ok()).and_then(|i| i.main_ip);
-        let rows = ip_rows(main, &list, &memory.names.get());
+        let main = instance.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).and_then(|i| i.main_ip));
+        let rows = memory.names.with(|known| {
+            ips.with(|r| match r.as_ref()? {
+                Ok(l) => Some(ip_rows(main, l, known)),
+                Err(_) => last_ips.with(|last| last.as_ref().map(|(l, _)| ip_rows(main, l, known))),
+            })
+        })?;
         Some(search_and_sort(&rows, &search.get(), sort_by.get(), descending.get()))
     };
 
