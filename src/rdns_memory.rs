@@ -10,6 +10,8 @@ const MAX: usize = 5000;
 #[derive(Clone, Copy)]
 pub struct RdnsMemory {
     pub names: RwSignal<HashMap<String, String>>,
+    /// Counts changes, so screens can tell cheaply whether what they built from it is current.
+    pub version: StoredValue<u64>,
 }
 
 impl RdnsMemory {
@@ -18,7 +20,7 @@ impl RdnsMemory {
             .and_then(|s| s.get_item(KEY).ok().flatten())
             .and_then(|s| serde_json::from_str::<HashMap<String, String>>(&s).ok())
             .unwrap_or_default();
-        RdnsMemory { names: RwSignal::new(map) }
+        RdnsMemory { names: RwSignal::new(map), version: StoredValue::new(0) }
     }
 
     pub fn remember(&self, ip: &str, name: &str) {
@@ -39,6 +41,7 @@ impl RdnsMemory {
     }
 
     fn save(&self) {
+        self.version.update_value(|v| *v += 1);
         if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&self.names.get_untracked())) {
             let _ = s.set_item(KEY, &json);
         }

@@ -2,6 +2,7 @@
 
 use hostwinds::{Instance, Ip, IpEntry, ServiceId};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One line of the servers table.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,8 +62,11 @@ pub enum RdnsSource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpRow {
     pub ip: Ip,
+    /// The IP as text, made once: formatting 10,000 IPv6 addresses per keystroke is what costs.
+    pub ip_text: Arc<str>,
     pub is_main: bool,
-    pub rdns: Option<String>,
+    /// Shared, so filtering and sorting thousands of rows copies no text.
+    pub rdns: Option<Arc<str>>,
     pub rdns_source: Option<RdnsSource>,
 }
 
@@ -80,17 +84,16 @@ impl IpRow {
 /// the list. Main first, then IPv4 in numeric order, then IPv6.
 /// `known` holds names set through this console (by IP), shown only where Hostwinds sent none.
 pub fn ip_rows(main_ip: Option<Ip>, entries: &[IpEntry], known: &HashMap<String, String>) -> Vec<IpRow> {
-    // Keyed by the parsed IP: formatting 10,000 IPv6 addresses per keystroke is what costs.
     let known: HashMap<Ip, &String> = known.iter().filter_map(|(k, v)| Ip::parse(k).ok().map(|ip| (ip, v))).collect();
     let mut rows: Vec<IpRow> = entries
         .iter()
         .map(|e| {
             let (rdns, rdns_source) = match (&e.rdns, known.get(&e.ip).copied()) {
-                (Some(n), _) => (Some(n.clone()), Some(RdnsSource::Hostwinds)),
-                (None, Some(n)) => (Some(n.clone()), Some(RdnsSource::SetHere)),
+                (Some(n), _) => (Some(Arc::from(n.as_str())), Some(RdnsSource::Hostwinds)),
+                (None, Some(n)) => (Some(Arc::from(n.as_str())), Some(RdnsSource::SetHere)),
                 (None, None) => (None, None),
             };
-            IpRow { ip: e.ip, is_main: Some(e.ip) == main_ip, rdns, rdns_source }
+            IpRow { ip: e.ip, ip_text: Arc::from(e.ip.to_string()), is_main: Some(e.ip) == main_ip, rdns, rdns_source }
         })
         .collect();
     rows.sort_by_key(|r| (!r.is_main, r.ip.is_v6(), r.ip));
@@ -128,15 +131,9 @@ impl IpSort {
 /// an rDNS name sort after named ones in both directions: they are the ones to fix.
 pub fn search_and_sort(rows: &[IpRow], query: &str, sort: IpSort, descending: bool) -> Vec<IpRow> {
     let q = query.trim().to_ascii_lowercase();
-    // Only a query of hex digits, dots and colons can be part of an IP: skip formatting otherwise.
-    let ip_like = q.chars().all(|c| c.is_ascii_hexdigit() || c == '.' || c == ':');
     let mut out: Vec<IpRow> = rows
         .iter()
-        .filter(|r| {
-            q.is_empty()
-                || r.rdns.as_deref().is_some_and(|n| n.contains(&q))
-                || (ip_like && r.ip.to_string().contains(&q))
-        })
+        .filter(|r| q.is_empty() || r.ip_text.contains(&q) || r.rdns.as_deref().is_some_and(|n| n.contains(&q)))
         .cloned()
         .collect();
     let cmp_rdns = |a: &IpRow, b: &IpRow| match (&a.rdns, &b.rdns) {
@@ -169,7 +166,7 @@ pub fn ips_csv(rows: &[IpRow], server: &str, location: &str) -> String {
         let fields = [
             r.ip.to_string(),
             if r.is_main { "main" } else { "secondary" }.to_string(),
-            r.rdns.clone().unwrap_or_default(),
+            r.rdns.as_deref().unwrap_or_default().to_string(),
             server.to_string(),
             location.to_string(),
         ];

@@ -23,6 +23,7 @@ use crate::stale::{last_good, StaleNotice};
 use hostwinds::{Action as HwAction, ActionName, Ip, LocationId, ServiceId};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::sync::Arc;
 use leptos_router::hooks::query_signal_with_options;
 use leptos_router::NavigateOptions;
 
@@ -73,13 +74,17 @@ pub fn IpsPage() -> impl IntoView {
     let (sort, set_sort) = query_signal_with_options::<String>("sort", replace_opts());
     let location_id = Memo::new(move |_| location.get().and_then(|l| LocationId::parse(&l).ok()));
 
+    // Counts finished reads: the rows built from a read are reused until the next one.
+    let reads = StoredValue::new(0u64);
     let ips = LocalResource::new(move || {
         let (ep, sid, loc) = (settings.endpoint.get(), serviceid.get(), location_id.get());
         async move {
-            match sid {
+            let r = match sid {
                 Ok(sid) => api::server_ips(ep, sid, loc).await,
                 Err(message) => Err(api::ApiError { message }),
-            }
+            };
+            reads.update_value(|n| *n += 1);
+            r
         }
     });
     let last_ips = last_good(ips);
@@ -120,15 +125,33 @@ pub fn IpsPage() -> impl IntoView {
     // After a failed refresh, the last good list (shown stale).
     // A Memo over the built rows did not save time on 10,000 IPs (cargo xtask bench) and
     // missed the resource's refetches: rows are built where they are shown.
-    // The lists are borrowed, not cloned: a server can hold 10,000 IPs.
+    // A server can hold 10,000 IPs: the lists are borrowed, not cloned, and the rows built
+    // from a read are kept (keyed by the read, the main IP and the names set here), so a
+    // search keystroke only filters and sorts.
+    let built = StoredValue::new(None::<((u64, Option<Ip>, u64), Arc<Vec<IpRow>>)>);
     let rows_now = move || -> Option<Vec<IpRow>> {
         let main = instance.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).and_then(|i| i.main_ip));
-        let rows = memory.names.with(|known| {
-            ips.with(|r| match r.as_ref()? {
-                Ok(l) => Some(ip_rows(main, l, known)),
-                Err(_) => last_ips.with(|last| last.as_ref().map(|(l, _)| ip_rows(main, l, known))),
-            })
-        })?;
+        let known = memory.names.with(|_| memory.version.get_value());
+        let have = ips.with(|r| r.is_some());
+        if !have {
+            return None;
+        }
+        let key = (reads.get_value(), main, known);
+        let cached = built.with_value(|b| b.as_ref().filter(|(k, _)| *k == key).map(|(_, rows)| rows.clone()));
+        let rows = match cached {
+            Some(rows) => rows,
+            None => {
+                let rows = memory.names.with(|known| {
+                    ips.with(|r| match r.as_ref()? {
+                        Ok(l) => Some(ip_rows(main, l, known)),
+                        Err(_) => last_ips.with(|last| last.as_ref().map(|(l, _)| ip_rows(main, l, known))),
+                    })
+                })?;
+                let rows = Arc::new(rows);
+                built.set_value(Some((key, rows.clone())));
+                rows
+            }
+        };
         Some(search_and_sort(&rows, &search.get(), sort_by.get(), descending.get()))
     };
 
@@ -514,7 +537,7 @@ fn IpTable(
     // The DNS results of the rows shown: asked for once, kept for the screen.
     let settings = use_settings();
     let shown = || rows.iter().skip(first).take(PAGE_SIZE);
-    let named: Vec<(Ip, String)> = shown().filter_map(|r| r.rdns.clone().map(|n| (r.ip, n))).collect();
+    let named: Vec<(Ip, String)> = shown().filter_map(|r| r.rdns.as_deref().map(|n| (r.ip, n.to_string()))).collect();
     let unnamed: Vec<Ip> = shown().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
     Effect::new(move |_| dns.want(settings.endpoint.get_untracked(), named.clone(), unnamed.clone()));
     let caption = if pages > 1 {
@@ -556,7 +579,7 @@ fn IpTable(
                     let ip = r.ip;
                     let (role, class) = if r.is_main { ("Main", "badge main") } else { ("Secondary", "badge") };
                     let row_for_delete = r.clone();
-                    let current = r.rdns.clone().unwrap_or_default();
+                    let current = r.rdns.as_deref().unwrap_or_default().to_string();
                     let rdns_view = {
                         let rdns = r.rdns.clone();
                         let source = r.rdns_source;
