@@ -123,8 +123,8 @@ pub fn IpsPage() -> impl IntoView {
 
     // The rows as shown: the same function feeds the table and the CSV export.
     // After a failed refresh, the last good list (shown stale).
-    // A Memo over the built rows did not save time on 10,000 IPs (cargo xtask bench) and
-    // missed the resource's refetches: rows are built where they are shown.
+    // (A Memo over the rows missed the resource's refetches; the cache below is keyed by a
+    // count of finished reads instead.)
     // A server can hold 10,000 IPs: the lists are borrowed, not cloned, and the rows built
     // from a read are kept (keyed by the read, the main IP and the names set here), so a
     // search keystroke only filters and sorts.
