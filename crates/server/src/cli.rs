@@ -320,10 +320,20 @@ pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
     if !(args.ip_cost.is_finite() && (0.0..=10_000.0).contains(&args.ip_cost)) {
         return Err("--ip-cost must be between 0 and 10000".into());
     }
-    let dns = crate::dns::Dns::new(resolver, args.dns.zones()?, args.dns.timeout()?)?;
-    tracing::info!("DNS checks through {}, blocklists: {}", dns.describe, dns.zones.join(", "));
+    let dns = match crate::dns::Dns::new(resolver, args.dns.zones()?, args.dns.timeout()?) {
+        Ok(d) => {
+            tracing::info!("DNS checks through {}, blocklists: {}", d.describe, d.zones.join(", "));
+            Some(Arc::new(d))
+        }
+        // Without a usable system configuration the console still works; only the checks answer 503.
+        Err(e) if resolver.is_none() => {
+            tracing::warn!("DNS checks are off: {e}; set --dns-resolver to turn them on");
+            None
+        }
+        Err(e) => return Err(format!("--dns-resolver: {e}")),
+    };
     let inventory = crate::inventory::InventoryStore::new(audit.clone(), args.ip_cost);
-    Ok(AppState { upstream, api_key, dist, auth, audit, dns: Some(Arc::new(dns)), inventory })
+    Ok(AppState { upstream, api_key, dist, auth, audit, dns, inventory })
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {

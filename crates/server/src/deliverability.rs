@@ -34,7 +34,7 @@ fn caller(st: &AppState, req: &Request) -> Result<Caller, Response> {
 }
 
 fn dns(st: &AppState) -> Result<&crate::dns::Dns, Response> {
-    st.dns.as_deref().ok_or_else(|| json_error(StatusCode::SERVICE_UNAVAILABLE, "DNS checks are not configured on this proxy."))
+    st.dns.as_deref().ok_or_else(|| json_error(StatusCode::SERVICE_UNAVAILABLE, "DNS checks are off on this proxy: it found no DNS resolver (start it with --dns-resolver)."))
 }
 
 fn parse_ip(v: Option<&str>) -> Result<Ip, Response> {

@@ -194,3 +194,19 @@ async fn the_inventory_records_what_the_proxy_sees_and_exports_it() {
     assert_eq!(row["ips"], serde_json::json!(["198.51.100.20", "198.51.100.21"]));
     assert_eq!(get(&c, format!("{base}/api/inventory/export?table=users")).await.0, 400);
 }
+
+#[tokio::test]
+async fn without_a_resolver_the_checks_say_so_and_the_rest_works() {
+    use hostwinds_proxy::audit::AuditStore;
+    use hostwinds_proxy::auth::Auth;
+    use hostwinds_proxy::simulator::{SimConfig, Simulator};
+    use hostwinds_proxy::upstream::Upstream;
+    let sim = std::sync::Arc::new(Simulator::new(SimConfig::new("k")));
+    let state = hostwinds_proxy::AppState::new(Upstream::sim(sim, Duration::from_secs(5)), "k".into(), None, Auth::demo().unwrap(), AuditStore::memory());
+    let base = format!("http://{}", spawn(hostwinds_proxy::app(state)).await);
+    let c = signed_in(&base, "admin").await;
+    let (s, body) = get(&c, format!("{base}/api/dns/blocklists?ip=192.0.2.13")).await;
+    assert!(s == 503 && body.contains("--dns-resolver"), "{s} {body}");
+    assert_eq!(post(&c, format!("{base}/api"), "action=get_instance&serviceid=20001").await.0, 200);
+    assert_eq!(get(&c, format!("{base}/api/inventory")).await.0, 200);
+}
