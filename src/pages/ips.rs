@@ -584,7 +584,11 @@ fn IpTable(
                         let rdns = r.rdns.clone();
                         let source = r.rdns_source;
                         move || {
-                            let ptr = dns.ptrs.with(|p| p.get(&ip).cloned().flatten());
+                            // Hostwinds' own name needs no PTR: no subscription for those rows.
+                            let ptr = match source {
+                                Some(RdnsSource::Hostwinds) => None,
+                                _ => dns.ptrs.with(|p| p.get(&ip).cloned().flatten()),
+                            };
                             match (&rdns, source, ptr) {
                                 (Some(n), Some(RdnsSource::Hostwinds), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
                                 // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
@@ -629,15 +633,14 @@ fn IpTable(
                                 }}
                             </td>
                             <td class="dns-check">
-                                {move || {
-                                    if !has_name {
-                                        return view! { <span class="muted">"\u{2014}"</span> }.into_any();
-                                    }
-                                    match dns.checks.with(|m| m.get(&ip).cloned()) {
+                                {if has_name {
+                                    (move || match dns.checks.with(|m| m.get(&ip).cloned()) {
                                         None | Some(Check::Pending(_)) => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
                                         Some(Check::Failed { message, .. }) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
                                         Some(Check::Done(c)) => view! { <VerdictBadge check=c/> }.into_any(),
-                                    }
+                                    }).into_any()
+                                } else {
+                                    view! { <span class="muted">"\u{2014}"</span> }.into_any()
                                 }}
                             </td>
                             <td class="row-actions">

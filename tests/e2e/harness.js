@@ -47,8 +47,18 @@ function startProxy(extraArgs = []) {
   });
 }
 
+/** Chromium, launched again (twice at most) if it dies while starting: that is the machine,
+ *  not the console, and once it has started every failure counts. */
 async function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.error(`chromium did not start (attempt ${attempt}): ${String(e.message).split('\n')[0]}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 /** Sign the page's browser context in through the proxy (the demo accounts). */
