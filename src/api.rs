@@ -401,6 +401,9 @@ struct ChecksWire {
     checks: Vec<DnsCheck>,
 }
 
+/// The most names the proxy checks in one request.
+pub const MAX_CHECKS: usize = 200;
+
 /// The checks of many names at once (the badges of a page of the IP table).
 pub async fn dns_checks(endpoint: String, items: Vec<(Ip, String)>) -> Result<Vec<DnsCheck>, ApiError> {
     let items: Vec<serde_json::Value> =

@@ -358,10 +358,54 @@ pub fn BulkRdnsPage() -> impl IntoView {
                     on_cancel=Callback::new(move |_| confirming.set(false))
                 >
                     <p>{format!("{CONCURRENCY} changes run at a time; you can stop the run and resume it.")}</p>
+                    <NamesCheck names=preview.with_untracked(|p| p.iter()
+                        .filter(|r| r.problem().is_none() && !r.unchanged())
+                        .filter_map(|r| r.planned.name.as_ref().ok().map(|n| (r.planned.target.ip, n.to_string())))
+                        .collect())/>
                     <p>{PROPAGATION_NOTE}</p>
                 </ConfirmDialog>
             }
         })}
+    }
+}
+
+/// Before the run: whether each new name points at its IP (the forward half of a
+/// forward-confirmed rDNS), so names mail servers will not confirm are known first.
+#[component]
+fn NamesCheck(names: Vec<(Ip, String)>) -> impl IntoView {
+    let settings = use_settings();
+    let total = names.len();
+    let checks = LocalResource::new(move || {
+        let (endpoint, names) = (settings.endpoint.get(), names.clone());
+        async move {
+            let mut out = Vec::with_capacity(names.len());
+            for chunk in names.chunks(crate::api::MAX_CHECKS) {
+                out.extend(api::dns_checks(endpoint.clone(), chunk.to_vec()).await?);
+            }
+            Ok::<_, ApiError>(out)
+        }
+    });
+    view! {
+        <div data-testid="bulk-dns">
+            {move || match checks.get() {
+                None => view! { <p class="muted" role="status">"Checking the new names in DNS\u{2026}"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="muted">{format!("The names could not be checked in DNS: {}", e.message)}</p> }.into_any(),
+                Some(Ok(list)) => {
+                    let unconfirmed: Vec<String> = list.iter().filter(|c| !c.verdict.forward_ok())
+                        .map(|c| format!("{} \u{2192} {}: {}", c.ip, c.name, c.verdict.label())).collect();
+                    if unconfirmed.is_empty() {
+                        view! { <p class="field-ok" role="status">{format!("All {total} names point at their IPs.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="warning" role="status">
+                                <p>{format!("{} of {total} names do not point at their IPs: mail servers will treat that rDNS as unconfirmed until their A/AAAA records do. You can still set them.", unconfirmed.len())}</p>
+                                <ul>{unconfirmed.into_iter().take(20).map(|t| view! { <li class="mono">{t}</li> }).collect_view()}</ul>
+                            </div>
+                        }.into_any()
+                    }
+                }
+            }}
+        </div>
     }
 }
 

@@ -119,6 +119,9 @@ test('bulk rDNS: preview with conflicts, a run with injected failures, retry, st
   await apply.click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('heading', { name: 'Set the rDNS of 5 IPs on 2 servers?' }).waitFor();
+  // The new names have no A records yet: said before anything is sent.
+  await dialog.getByTestId('bulk-dns').getByText('5 of 5 names do not point at their IPs').waitFor();
+  assert.match(await dialog.getByTestId('bulk-dns').textContent(), /203\.0\.113\.40 → mta01\.20004\.example\.org: Name does not resolve/);
   await dialog.getByRole('button', { name: 'Set rDNS' }).click();
   const summary = page.getByTestId('bulk-summary');
   await summary.getByText('Finished. 3 of 5 changed, 2 failed (not changed).').waitFor();
