@@ -94,24 +94,22 @@ pub fn BulkRdnsPage() -> impl IntoView {
     // Every IP of the chosen servers, in the servers' order then Hostwinds' order.
     let candidates = move || -> Vec<Candidate> {
         let names = server_names();
-        let remembered = memory.names.get();
         let Some(lists) = ips.get() else { return Vec::new() };
-        lists
-            .into_iter()
-            .filter_map(|(sid, r)| r.ok().map(|l| (sid, l)))
-            .flat_map(|(sid, list): (ServiceId, Vec<IpEntry>)| {
+        memory.names.with(|remembered| {
+            let mut out = Vec::new();
+            for (sid, list) in lists.into_iter().filter_map(|(sid, r)| r.ok().map(|l: Vec<IpEntry>| (sid, l))) {
                 let inst = names.get(&sid);
                 let server = inst.map(|i| i.display_name()).unwrap_or_else(|| format!("Server {sid}"));
                 let main = inst.and_then(|i| i.main_ip);
-                let remembered = remembered.clone();
-                list.into_iter().map(move |e| Candidate {
+                out.extend(list.into_iter().map(|e| Candidate {
                     target: Target { serviceid: sid, ip: e.ip },
                     server: server.clone(),
                     is_main: main == Some(e.ip),
                     rdns: e.rdns.or_else(|| remembered.get(&e.ip.to_string()).cloned()),
-                })
-            })
-            .collect()
+                }));
+            }
+            out
+        })
     };
     let preview = Memo::new(move |_| {
         let all = candidates();

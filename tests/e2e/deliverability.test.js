@@ -4,6 +4,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const { suite, newPage, tableRows, recordCalls } = require('./harness');
 
 const rig = suite(['--sim-slow-secs', '1', '--blocklists', 'zen.spamhaus.org,bl.spamcop.net,b.barracudacentral.org']);
@@ -67,6 +68,8 @@ test('blocklists: the IP screen lists each zone, "Check again" asks past the cac
   await sim(page, 'dns', 'delist=192.0.2.13&zone=bl.spamcop.net');
   await panel.getByRole('button', { name: 'Check again' }).click();
   await panel.getByText('Listed on 1 of 3 blocklists').waitFor();
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await panel.waitFor({ state: 'detached' });
 
   await page.getByRole('button', { name: 'Request IP cleanup' }).click();
   const dialog = page.getByRole('dialog');
@@ -87,13 +90,23 @@ test('bulk rDNS: preview with conflicts, a run with injected failures, retry, st
   await page.getByRole('checkbox', { name: /warmup\.example\.com \(20005\)/ }).check();
   await page.getByRole('checkbox', { name: 'Pick 198.51.100.51' }).waitFor();
   await page.getByRole('checkbox', { name: 'Pick 198.51.100.51' }).check();
-  for (const ip of ['203.0.113.40', '203.0.113.41', '203.0.113.42', '203.0.113.43']) {
-    await page.getByRole('checkbox', { name: `Pick ${ip}` }).check();
-  }
+  // The filter narrows the list; "select all" takes what it shows, "select none" drops it.
+  const filter = page.getByLabel('Filter');
+  await filter.fill('203.0.113');
+  await page.getByRole('button', { name: 'Select all 4 shown' }).click();
+  await page.getByTestId('bulk-selected').getByText('5 selected').waitFor();
+  await page.getByRole('button', { name: 'Select none' }).click();
+  await page.getByTestId('bulk-selected').getByText('1 selected').waitFor();
+  await page.getByRole('button', { name: 'Select all 4 shown' }).click();
+  await filter.fill('');
   await page.getByTestId('bulk-selected').getByText('5 selected').waitFor();
 
   const template = page.getByLabel('Name template');
   const apply = page.getByRole('button', { name: /^Set rDNS on/ });
+  // A placeholder that does not exist.
+  await template.fill('mail{x}.example.org');
+  await page.getByText('Unknown placeholder {x}').first().waitFor();
+  assert.equal(await apply.isDisabled(), true);
   // One name for all: every later row is a duplicate, and nothing can run.
   await template.fill('mail.example.org');
   await page.getByText('Same name as row 1: each IP needs its own name.').first().waitFor();
@@ -130,6 +143,13 @@ test('bulk rDNS: preview with conflicts, a run with injected failures, retry, st
   assert.ok(results.filter((r) => r[2].startsWith('Changed')).every((r) => r[2].includes('rDNS record updated.')), JSON.stringify(results));
   assert.ok(results.filter((r) => r[2].startsWith('Failed')).every((r) => /HTTP 50\d/.test(r[2])), JSON.stringify(results));
   assert.equal(await page.locator('progress').getAttribute('value'), '5');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download results (CSV)' }).click(),
+  ]);
+  const record = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(record.split('\r\n')[0], /^serviceid,ip,rdns_before,rdns_requested,result,message$/);
+  assert.equal(record.split('\r\n').filter((l) => /,failed,/.test(l)).length, 2, record);
 
   await page.getByRole('button', { name: 'Retry the 2 failed' }).click();
   await summary.getByText('Finished. 5 of 5 changed.').waitFor();
@@ -200,6 +220,9 @@ test('allocation workflow: find the new IP, set and check its rDNS, open SMTP, r
   await wf.getByRole('button', { name: 'Record as warming' }).click();
   await page.getByTestId('workflow-done').waitFor();
   assert.equal(await stepResult(page, 4), '203.0.113.100 is now warming in the inventory.');
+  await page.getByRole('button', { name: 'Start over' }).click();
+  await page.getByRole('heading', { name: 'New IP', exact: true }).waitFor();
+  await wf.getByRole('button', { name: 'Find the new IP' }).waitFor();
 
   await page.goto(`${rig.proxy.base}/inventory`);
   const row = page.locator('tr[data-ip="203.0.113.100"]');
@@ -249,6 +272,20 @@ test('removal workflow: promote another IP first, DNS records checked, delete, i
   assert.deepEqual(page.errors, []);
 });
 
+test('removal workflow for an IP that already left the server: straight to the inventory', async () => {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/servers/20002/remove/198.51.100.20`);
+  const wf = page.getByTestId('remove-workflow');
+  await wf.getByText('198.51.100.20 is not on this server (any more).').waitFor();
+  await wf.getByRole('button', { name: 'Skip to the inventory' }).click();
+  assert.equal(await stepResult(page, 0), '198.51.100.20 was no longer on the server.');
+  await wf.getByRole('button', { name: 'Mark removed in the inventory' }).click();
+  await wf.getByTestId('step-3-result').waitFor();
+  await wf.getByRole('button', { name: 'Done' }).click();
+  await page.getByTestId('workflow-done').waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
 test('inventory: costs per server, status changes (audited), exports in the platform tables\' columns', async () => {
   const page = await newPage(rig.browser, rig.proxy.base, 'support');
   await page.goto(`${rig.proxy.base}/servers`);
@@ -260,6 +297,14 @@ test('inventory: costs per server, status changes (audited), exports in the plat
   const line = await costs.locator('tr[data-serviceid="20004"]').textContent();
   assert.match(line, /relay\.example\.org \(20004\)\s*4\s*19\.96/);
 
+  // Removed IPs are hidden until asked for; the search narrows by server name.
+  assert.equal(await page.locator('tr[data-ip="198.51.100.20"]').count(), 0);
+  await page.getByLabel('Show removed IPs').check();
+  assert.equal(await page.locator('tr[data-ip="198.51.100.20"]').getByRole('combobox').inputValue(), 'removed');
+  await page.getByLabel('Show removed IPs').uncheck();
+  await page.getByLabel('Search').fill('relay');
+  assert.deepEqual((await tableRows(page, 'table.inventory')).map((r) => r[1]), ['203.0.113.40 Main', '203.0.113.41', '203.0.113.42', '203.0.113.43']);
+  await page.getByLabel('Search').fill('');
   const row = page.locator('tr[data-ip="203.0.113.42"]');
   await row.getByRole('combobox').selectOption('burned');
   await page.getByRole('status').filter({ hasText: '203.0.113.42 is now burned in the inventory.' }).waitFor();

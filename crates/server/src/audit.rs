@@ -395,7 +395,7 @@ impl AuditStore {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn rec(user: &str, action: &str, sid: i64, at: i64) -> NewRecord {
@@ -461,13 +461,19 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 
-    /// Runs when HOSTWINDS_TEST_POSTGRES names a database (CI starts one); says so otherwise.
+    /// The database of the Postgres tests: HOSTWINDS_TEST_POSTGRES (`cargo xtask test` starts
+    /// one); without it they say they are skipped.
+    pub(crate) fn test_postgres() -> Option<String> {
+        let url = std::env::var("HOSTWINDS_TEST_POSTGRES").ok();
+        if url.is_none() {
+            eprintln!("skipped: HOSTWINDS_TEST_POSTGRES is not set");
+        }
+        url
+    }
+
     #[tokio::test]
     async fn postgres_log_behaves_like_sqlite() {
-        let Ok(url) = std::env::var("HOSTWINDS_TEST_POSTGRES") else {
-            eprintln!("skipped: HOSTWINDS_TEST_POSTGRES is not set");
-            return;
-        };
+        let Some(url) = test_postgres() else { return };
         let a = AuditStore::open_postgres(&url).await.unwrap();
         let marker = format!("pg-test-{}", std::process::id());
         let id = a.begin(&rec(&marker, "delete_ip", 77, 10)).await.unwrap();

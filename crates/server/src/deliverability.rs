@@ -79,36 +79,50 @@ struct CheckBatch {
     items: Vec<CheckItem>,
 }
 
+/// What both batch routes check first: same-site, signed in, DNS checks on, and a JSON body of
+/// the given shape with at most MAX_CHECKS items (`len` counts them).
+async fn batch<'a, T: serde::de::DeserializeOwned>(
+    st: &'a AppState,
+    req: Request,
+    shape: &str,
+    len: impl Fn(&T) -> usize,
+) -> Result<(Caller, &'a crate::dns::Dns, T), Response> {
+    if !same_origin(req.headers()) {
+        return Err(json_error(StatusCode::FORBIDDEN, CROSS_SITE));
+    }
+    let c = caller(st, &req)?;
+    let dns = dns(st)?;
+    let Ok(body) = to_bytes(req.into_body(), 64 * 1024).await else {
+        return Err(json_error(StatusCode::PAYLOAD_TOO_LARGE, "The list is too large."));
+    };
+    let batch: T = serde_json::from_slice(&body)
+        .map_err(|e| json_error(StatusCode::BAD_REQUEST, &format!("Send {shape} ({e}).")))?;
+    if len(&batch) > MAX_CHECKS {
+        return Err(json_error(StatusCode::BAD_REQUEST, &format!("At most {MAX_CHECKS} items per request.")));
+    }
+    Ok((c, dns, batch))
+}
+
+/// Each item parsed, or the first that does not, named by its place in the list.
+fn parse_items<I, T>(items: &[I], parse: impl Fn(&I) -> Result<T, hostwinds::ValueError>) -> Result<Vec<T>, Response> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| parse(i).map_err(|e| json_error(StatusCode::BAD_REQUEST, &format!("Item {}: {}", n + 1, e.0))))
+        .collect()
+}
+
 /// `POST /api/dns/checks` with `{"items":[{"ip","name"}]}`: the badges of a page of IPs.
 pub async fn checks(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    if !same_origin(req.headers()) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
-    let c = match caller(&st, &req) {
-        Ok(c) => c,
+    let shape = r#"{"items": [{"ip": ..., "name": ...}]}"#;
+    let (c, dns, b) = match batch(&st, req, shape, |b: &CheckBatch| b.items.len()).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let dns = match dns(&st) {
-        Ok(d) => d,
+    let parsed = match parse_items(&b.items, |i| Ok((Ip::parse(&i.ip)?, RdnsName::parse(&i.name)?))) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let Ok(body) = to_bytes(req.into_body(), 64 * 1024).await else {
-        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "The list of names is too large.");
-    };
-    let batch: CheckBatch = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, &format!("Send {{\"items\": [{{\"ip\": ..., \"name\": ...}}]}} ({e}).")),
-    };
-    if batch.items.len() > MAX_CHECKS {
-        return json_error(StatusCode::BAD_REQUEST, &format!("At most {MAX_CHECKS} names per request."));
-    }
-    let mut parsed = Vec::with_capacity(batch.items.len());
-    for (n, i) in batch.items.iter().enumerate() {
-        match (Ip::parse(&i.ip), RdnsName::parse(&i.name)) {
-            (Ok(ip), Ok(name)) => parsed.push((ip, name)),
-            (Err(e), _) | (_, Err(e)) => return json_error(StatusCode::BAD_REQUEST, &format!("Item {}: {}", n + 1, e.0)),
-        }
-    }
     let results: Vec<_> = stream::iter(parsed)
         .map(|(ip, name)| async move { dns.check(ip.addr(), name.as_str(), false).await })
         .buffered(CHECK_CONCURRENCY)
@@ -124,34 +138,14 @@ struct PtrBatch {
 
 /// `POST /api/dns/ptrs` with `{"ips":[...]}`: the PTR names of IPs whose items carry no rDNS.
 pub async fn ptrs(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    if !same_origin(req.headers()) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
-    let c = match caller(&st, &req) {
-        Ok(c) => c,
+    let (c, dns, b) = match batch(&st, req, r#"{"ips": [...]}"#, |b: &PtrBatch| b.ips.len()).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let dns = match dns(&st) {
-        Ok(d) => d,
+    let ips = match parse_items(&b.ips, |i| Ip::parse(i)) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let Ok(body) = to_bytes(req.into_body(), 64 * 1024).await else {
-        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "The list of IPs is too large.");
-    };
-    let batch: PtrBatch = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, &format!("Send {{\"ips\": [...]}} ({e}).")),
-    };
-    if batch.ips.len() > MAX_CHECKS {
-        return json_error(StatusCode::BAD_REQUEST, &format!("At most {MAX_CHECKS} IPs per request."));
-    }
-    let mut ips = Vec::with_capacity(batch.ips.len());
-    for (n, i) in batch.ips.iter().enumerate() {
-        match Ip::parse(i) {
-            Ok(ip) => ips.push(ip),
-            Err(e) => return json_error(StatusCode::BAD_REQUEST, &format!("Item {}: {}", n + 1, e.0)),
-        }
-    }
     let results: Vec<_> = stream::iter(ips)
         .map(|ip| async move { json!({"ip": ip.to_string(), "ptr": dns.ptr(ip.addr()).await}) })
         .buffered(CHECK_CONCURRENCY)

@@ -282,13 +282,9 @@ mod tests {
         exercise(AuditStore::memory(), 7).await;
     }
 
-    /// Runs when HOSTWINDS_TEST_POSTGRES names a database (CI starts one); says so otherwise.
     #[tokio::test]
     async fn postgres_inventory_behaves_like_sqlite() {
-        let Ok(url) = std::env::var("HOSTWINDS_TEST_POSTGRES") else {
-            eprintln!("skipped: HOSTWINDS_TEST_POSTGRES is not set");
-            return;
-        };
+        let Some(url) = crate::audit::tests::test_postgres() else { return };
         let db = AuditStore::open_postgres(&url).await.unwrap();
         exercise(db, 1_000_000 + i64::from(std::process::id())).await;
     }

@@ -104,6 +104,29 @@ async fn bad_dns_requests_are_refused_clearly() {
     let r = c.post(format!("{base}/api/dns/checks")).json(&serde_json::json!({"items": [{"ip": "192.0.2.1", "name": "x"}]})).send().await.unwrap();
     let (s, body) = (r.status().as_u16(), r.text().await.unwrap());
     assert!(s == 400 && body.contains("Item 1"), "{s} {body}");
+    let many: Vec<_> = (0..201).map(|i| serde_json::json!({"ip": format!("192.0.2.{}", i % 250), "name": "a.example.com"})).collect();
+    let r = c.post(format!("{base}/api/dns/checks")).json(&serde_json::json!({ "items": many })).send().await.unwrap();
+    let (s, body) = (r.status().as_u16(), r.text().await.unwrap());
+    assert!(s == 400 && body.contains("At most 200"), "{s} {body}");
+    let r = c.post(format!("{base}/api/dns/checks")).body("not json").send().await.unwrap();
+    let (s, body) = (r.status().as_u16(), r.text().await.unwrap());
+    assert!(s == 400 && body.contains("Send {") && body.contains("items"), "{s} {body}");
+    let r = c.post(format!("{base}/api/dns/ptrs")).json(&serde_json::json!({"ips": ["192.0.2.10", "nope"]})).send().await.unwrap();
+    let (s, body) = (r.status().as_u16(), r.text().await.unwrap());
+    assert!(s == 400 && body.contains("Item 2"), "{s} {body}");
+    // A cross-site batch is refused before anything is looked up.
+    let r = reqwest::Client::new().post(format!("{base}/api/dns/ptrs")).json(&serde_json::json!({"ips": []})).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    for (form, what) in [
+        ("serviceid=x&ip=192.0.2.10&status=warming", "serviceid"),
+        ("serviceid=20001&ip=192.0.2.300&status=warming", "ip"),
+        ("serviceid=20001&status=warming", "missing ip"),
+    ] {
+        let (s, body) = post(&c, format!("{base}/api/inventory/status"), form).await;
+        assert_eq!(s, 400, "{what}: {body}");
+    }
+    let (s, body) = get(&c, format!("{base}/api/inventory/export?table=vps_instances&format=xml")).await;
+    assert!(s == 400 && body.contains("csv or json"), "{s} {body}");
     let anonymous = reqwest::Client::new();
     assert_eq!(get(&anonymous, format!("{base}/api/dns/check?ip=192.0.2.10&name=a.example.com")).await.0, 401);
     assert_eq!(get(&anonymous, format!("{base}/api/inventory")).await.0, 401);
