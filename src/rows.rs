@@ -129,11 +129,21 @@ impl IpSort {
 
 /// Rows matching `query` (in the IP or the rDNS name), in the chosen order. Rows without
 /// an rDNS name sort after named ones in both directions: they are the ones to fix.
+/// `hay` contains `needle`. For the short texts of a row a plain scan beats `str::contains`,
+/// which sets up a two-way searcher per call: 20,000 of them per keystroke on 10,000 IPs.
+fn has(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    match n.first() {
+        None => true,
+        Some(&first) => h.len() >= n.len() && (0..=h.len() - n.len()).any(|i| h[i] == first && h[i..].starts_with(n)),
+    }
+}
+
 pub fn search_and_sort(rows: &[IpRow], query: &str, sort: IpSort, descending: bool) -> Vec<IpRow> {
     let q = query.trim().to_ascii_lowercase();
     let mut out: Vec<IpRow> = rows
         .iter()
-        .filter(|r| q.is_empty() || r.ip_text.contains(&q) || r.rdns.as_deref().is_some_and(|n| n.contains(&q)))
+        .filter(|r| q.is_empty() || has(&r.ip_text, &q) || r.rdns.as_deref().is_some_and(|n| has(n, &q)))
         .cloned()
         .collect();
     let cmp_rdns = |a: &IpRow, b: &IpRow| match (&a.rdns, &b.rdns) {
@@ -248,6 +258,16 @@ mod tests {
         let r = rows.iter().find(|r| r.ip.to_string() == "192.0.2.20").unwrap();
         assert_eq!((r.rdns.as_deref(), r.rdns_source), (Some("set.example.com"), Some(RdnsSource::SetHere)));
         assert_eq!(rows[0].rdns_source, Some(RdnsSource::Hostwinds));
+    }
+
+    #[test]
+    fn has_finds_a_text_anywhere_and_only_there() {
+        for (hay, needle) in [("2001:db8::1", "db8"), ("a", "a"), ("abc", "c"), ("abc", ""), ("", ""), ("aab", "ab")] {
+            assert!(has(hay, needle), "{hay} {needle}");
+        }
+        for (hay, needle) in [("2001:db8::1", "db9"), ("ab", "abc"), ("", "a"), ("abab", "bb")] {
+            assert!(!has(hay, needle), "{hay} {needle}");
+        }
     }
 
     #[test]

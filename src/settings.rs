@@ -7,6 +7,17 @@ const ENDPOINT_KEY: &str = "hostwinds.endpoint";
 const POLL_KEY: &str = "hostwinds.poll_secs";
 const LIMIT_KEY: &str = "hostwinds.watch_limit_secs";
 const THEME_KEY: &str = "hostwinds.theme";
+const ROWS_KEY: &str = "hostwinds.rows_per_page";
+
+/// Rows per page of the IP table. 50 by default: a search keystroke on a 10,000-IP server
+/// then renders within a frame (`cargo xtask bench`); 100 took about twice as long.
+pub const ROWS_PER_PAGE: [usize; 4] = [25, 50, 100, 200];
+pub const DEFAULT_ROWS_PER_PAGE: usize = 50;
+
+/// One of [`ROWS_PER_PAGE`].
+pub fn parse_rows_per_page(s: &str) -> Option<usize> {
+    s.trim().parse().ok().filter(|n| ROWS_PER_PAGE.contains(n))
+}
 
 /// Light or dark: the system's choice unless set here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +57,7 @@ pub struct Settings {
     /// How long it is watched before the screen says it has not happened yet.
     pub watch_limit_secs: RwSignal<u32>,
     pub theme: RwSignal<Theme>,
+    pub rows_per_page: RwSignal<usize>,
 }
 
 impl Settings {
@@ -58,12 +70,14 @@ impl Settings {
         let poll = get(POLL_KEY).and_then(|v| parse_poll_secs(&v).ok()).unwrap_or(DEFAULT_POLL_SECS);
         let limit = get(LIMIT_KEY).and_then(|v| parse_watch_limit(&v).ok()).unwrap_or(DEFAULT_WATCH_LIMIT_SECS);
         let theme = get(THEME_KEY).map(|t| Theme::parse(&t)).unwrap_or(Theme::System);
+        let rows = get(ROWS_KEY).and_then(|v| parse_rows_per_page(&v)).unwrap_or(DEFAULT_ROWS_PER_PAGE);
         apply_theme(theme);
         Settings {
             endpoint: RwSignal::new(saved),
             poll_secs: RwSignal::new(poll),
             watch_limit_secs: RwSignal::new(limit),
             theme: RwSignal::new(theme),
+            rows_per_page: RwSignal::new(rows),
         }
     }
 
@@ -76,6 +90,18 @@ impl Settings {
         }
         apply_theme(theme);
         self.theme.set(theme);
+    }
+
+    /// Keep the IP table's page size (one of [`ROWS_PER_PAGE`]); storage failing only
+    /// means it is not remembered.
+    pub fn save_rows_per_page(&self, rows: usize) {
+        if !ROWS_PER_PAGE.contains(&rows) {
+            return;
+        }
+        if let Some(s) = storage() {
+            let _ = if rows == DEFAULT_ROWS_PER_PAGE { s.remove_item(ROWS_KEY) } else { s.set_item(ROWS_KEY, &rows.to_string()) };
+        }
+        self.rows_per_page.set(rows);
     }
 
     /// Keep validated watch timings.
@@ -172,7 +198,16 @@ pub fn parse_watch_limit(s: &str) -> Result<u32, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_endpoint, parse_poll_secs, parse_watch_limit};
+    use super::{parse_endpoint, parse_poll_secs, parse_rows_per_page, parse_watch_limit};
+
+    #[test]
+    fn rows_per_page_is_one_of_the_choices() {
+        assert_eq!(parse_rows_per_page("50"), Some(50));
+        assert_eq!(parse_rows_per_page(" 200 "), Some(200));
+        assert_eq!(parse_rows_per_page("60"), None);
+        assert_eq!(parse_rows_per_page("0"), None);
+        assert_eq!(parse_rows_per_page("lots"), None);
+    }
 
     #[test]
     fn watch_timings_are_bounded() {

@@ -17,7 +17,7 @@ use crate::pages::server::{server_name, use_server, ServerFrame};
 use crate::poll::use_poll;
 use crate::rdns_memory::use_rdns_memory;
 use crate::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource};
-use crate::settings::use_settings;
+use crate::settings::{use_settings, ROWS_PER_PAGE};
 use crate::time::now_ms;
 use crate::stale::{last_good, StaleNotice};
 use hostwinds::{Action as HwAction, ActionName, Ip, LocationId, ServiceId};
@@ -28,8 +28,6 @@ use leptos_router::hooks::query_signal_with_options;
 use leptos_router::NavigateOptions;
 
 const HOUR_MS: f64 = 3600.0 * 1000.0;
-/// Rows rendered at once: a server can hold thousands of IPs; search and sort see them all.
-const PAGE_SIZE: usize = 100;
 
 /// A destructive or disruptive action waiting for its confirmation.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +101,7 @@ pub fn IpsPage() -> impl IntoView {
     let page = RwSignal::new(0usize);
     // A new search, order or location starts at the first page.
     Effect::new(move |_| {
-        let _ = (search.get(), sort.get(), location.get());
+        let _ = (search.get(), sort.get(), location.get(), settings.rows_per_page.get());
         // Only when it changes: setting it anyway would render the table twice.
         if page.get_untracked() != 0 {
             page.set(0);
@@ -325,25 +323,30 @@ pub fn IpsPage() -> impl IntoView {
             </div>
             <Transition fallback=|| view! { <Loading label="Loading IPs\u{2026}"/> }>
                 {move || {
-                    let inst = instance.get();
-                    let failed = match ips.get() {
-                        None => return None,
-                        Some(Err(e)) => Some(e.message),
-                        Some(Ok(_)) => None,
-                    };
+                    // Borrowed, never cloned: this runs on every search keystroke, and the
+                    // list can hold 10,000 IPs.
+                    let main_unread = instance.with(|i| matches!(i, Some(Err(_))));
+                    let failed = ips.with(|r| r.as_ref().map(|r| r.as_ref().err().map(|e| e.message.clone())))?;
                     let retry = Callback::new(move |_| ips.refetch());
-                    match (failed, last_ips.get()) {
+                    match (failed, last_ips.with(|l| l.as_ref().map(|l| l.1))) {
                         (Some(message), None) => Some(view! { <ErrorMessage message on_retry=retry/> }.into_any()),
-                        (failed, last) => {
+                        (failed, last_at) => {
                             let stale = failed.map(|message| {
-                                let at = last.map(|l| l.1).unwrap_or_default();
+                                let at = last_at.unwrap_or_default();
                                 view! { <StaleNotice message at on_retry=retry/> }
                             });
                             let is_stale = stale.is_some();
                             let sid = serviceid.get().ok()?;
                             page.track();
+                            // Read once per render below: these rarely change, and a
+                            // subscription per row made every keystroke slower.
+                            let per_page = settings.rows_per_page.get();
+                            // The editor opens and closes rarely: the table renders again then,
+                            // instead of every row watching which IP is being edited.
+                            let editing_now = editing.get();
+                            let (promote_denied, delete_denied) = (gate(ActionName::SetMainIp).get(), gate(ActionName::DeleteIp).get());
                             let rows = rows_now().unwrap_or_default();
-                            let unknown_main = matches!(inst, Some(Err(_)));
+                            let unknown_main = main_unread;
                             Some(view! {
                                 {stale}
                                 {unknown_main.then(|| view! {
@@ -363,10 +366,13 @@ pub fn IpsPage() -> impl IntoView {
                                         set_sort.set((next != "role").then_some(next));
                                     })
                                     editing
+                                    editing_now
                                     draft
                                     busy=is_busy
-                                    promote_denied=gate(ActionName::SetMainIp)
-                                    delete_denied=gate(ActionName::DeleteIp)
+                                    per_page
+                                    on_per_page=Callback::new(move |n: usize| settings.save_rows_per_page(n))
+                                    promote_denied
+                                    delete_denied
                                     main_known=!unknown_main
                                     on_action=Callback::new(move |c: Confirm| confirm.set(Some(c)))
                                     on_blocklists=Callback::new(move |ip: Ip| blocklist_ip.set(Some(ip)))
@@ -508,11 +514,16 @@ fn IpTable(
     descending: Signal<bool>,
     on_sort: Callback<IpSort>,
     editing: RwSignal<Option<Ip>>,
+    /// The IP whose rDNS editor is open, when this render was made.
+    editing_now: Option<Ip>,
     draft: RwSignal<String>,
     busy: Signal<bool>,
+    /// Rows per page, one of `settings::ROWS_PER_PAGE`.
+    per_page: usize,
+    on_per_page: Callback<usize>,
     /// Why the role may not promote or delete, when it may not.
-    promote_denied: Signal<Option<String>>,
-    delete_denied: Signal<Option<String>>,
+    promote_denied: Option<String>,
+    delete_denied: Option<String>,
     main_known: bool,
     on_action: Callback<Confirm>,
     on_blocklists: Callback<Ip>,
@@ -531,12 +542,12 @@ fn IpTable(
         return view! { <p class="empty">{text}</p> }.into_any();
     }
     let count = rows.len();
-    let pages = count.div_ceil(PAGE_SIZE).max(1);
+    let pages = count.div_ceil(per_page).max(1);
     let current = page.get_untracked().min(pages - 1);
-    let (first, last) = (current * PAGE_SIZE, ((current + 1) * PAGE_SIZE).min(count));
+    let (first, last) = (current * per_page, ((current + 1) * per_page).min(count));
     // The DNS results of the rows shown: asked for once, kept for the screen.
     let settings = use_settings();
-    let shown = || rows.iter().skip(first).take(PAGE_SIZE);
+    let shown = || rows.iter().skip(first).take(per_page);
     let named: Vec<(Ip, String)> = shown().filter_map(|r| r.rdns.as_deref().map(|n| (r.ip, n.to_string()))).collect();
     let unnamed: Vec<Ip> = shown().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
     Effect::new(move |_| dns.want(settings.endpoint.get_untracked(), named.clone(), unnamed.clone()));
@@ -575,7 +586,7 @@ fn IpTable(
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().skip(first).take(PAGE_SIZE).map(|r| {
+                {rows.into_iter().skip(first).take(per_page).map(|r| {
                     let ip = r.ip;
                     let (role, class) = if r.is_main { ("Main", "badge main") } else { ("Secondary", "badge") };
                     let row_for_delete = r.clone();
@@ -618,7 +629,7 @@ fn IpTable(
                             <td><span class=class>{role}</span></td>
                             <td>{r.version()}</td>
                             <td>
-                                {move || match editing.get() == Some(ip) {
+                                {match editing_now == Some(ip) {
                                     true => view! {
                                         <RdnsEditor
                                             serviceid
@@ -629,7 +640,7 @@ fn IpTable(
                                             on_reread
                                         />
                                     }.into_any(),
-                                    false => rdns_view().into_any(),
+                                    false => rdns_view.into_any(),
                                 }}
                             </td>
                             <td class="dns-check">
@@ -648,22 +659,26 @@ fn IpTable(
                                 <button
                                     type="button"
                                     aria-label=format!("Edit rDNS of {ip}")
-                                    disabled=move || editing.get() == Some(ip)
+                                    disabled={editing_now == Some(ip)}
                                     on:click={
                                         let current = current.clone();
                                         move |_| { draft.set(current.clone()); editing.set(Some(ip)); }
                                     }
                                 >"Edit rDNS"</button>
-                                {can_promote.then(|| view! {
-                                    <button type="button" aria-label=format!("Make main {ip}") title=move || promote_denied.get()
-                                        disabled=move || busy.get() || promote_denied.get().is_some()
-                                        on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
+                                {can_promote.then(|| {
+                                    let denied = promote_denied.is_some();
+                                    view! {
+                                        <button type="button" aria-label=format!("Make main {ip}") title=promote_denied.clone()
+                                            disabled=move || denied || busy.get()
+                                            on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
+                                    }
                                 })}
                                 {can_delete.then(|| {
                                     let row = row_for_delete.clone();
+                                    let denied = delete_denied.is_some();
                                     view! {
-                                        <button type="button" class="danger-text" aria-label=format!("Delete {ip}") title=move || delete_denied.get()
-                                            disabled=move || busy.get() || delete_denied.get().is_some()
+                                        <button type="button" class="danger-text" aria-label=format!("Delete {ip}") title=delete_denied.clone()
+                                            disabled=move || denied || busy.get()
                                             on:click=move |_| on_action.run(Confirm::Delete(row.clone()))>"Delete"</button>
                                     }
                                 })}
@@ -673,11 +688,19 @@ fn IpTable(
                 }).collect_view()}
             </tbody>
         </table>
-        {(pages > 1).then(|| view! {
+        {(count > ROWS_PER_PAGE[0]).then(|| view! {
             <nav class="pager" aria-label="IP pages">
-                <button type="button" disabled={current == 0} on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
-                <span>{format!("Page {} of {pages}", current + 1)}</span>
-                <button type="button" disabled={current + 1 >= pages} on:click=move |_| page.set(current + 1)>"Next"</button>
+                {(pages > 1).then(|| view! {
+                    <button type="button" disabled={current == 0} on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
+                    <span>{format!("Page {} of {pages}", current + 1)}</span>
+                    <button type="button" disabled={current + 1 >= pages} on:click=move |_| page.set(current + 1)>"Next"</button>
+                })}
+                <label for="rows-per-page">"Rows per page"</label>
+                <select id="rows-per-page" on:change:target=move |ev| {
+                    if let Some(n) = crate::settings::parse_rows_per_page(&ev.target().value()) { on_per_page.run(n) }
+                }>
+                    {ROWS_PER_PAGE.map(|n| view! { <option value=n.to_string() selected={n == per_page}>{n.to_string()}</option> })}
+                </select>
             </nav>
         })}
     }
