@@ -2,7 +2,7 @@
 //! header with the server's facts, its tabs and the IP cleanup request.
 
 use crate::api::{self, ApiError};
-use crate::components::message::{ErrorMessage, Loading};
+use crate::components::message::ErrorMessage;
 use crate::components::status::StatusBadge;
 use crate::pages::cleanup::CleanupFee;
 use crate::settings::use_settings;
@@ -49,7 +49,9 @@ pub fn ServerFrame(
 ) -> impl IntoView {
     view! {
         <nav class="crumbs" aria-label="Breadcrumb"><A href="/servers">"Servers"</A></nav>
-        <Transition fallback=|| view! { <Loading label="Loading the server\u{2026}"/> }>
+        // While loading, the header's own shape with placeholders: a one-line "Loading" in its
+        // place made everything below jump when the server arrived (Lighthouse's layout shift).
+        <Transition fallback=move || view! { <ServerHeaderLoading serviceid/> }>
             {move || instance.get().map(|r| match r {
                 Ok(i) => view! { <ServerHeader instance=i/> }.into_any(),
                 Err(e) => view! {
@@ -81,6 +83,24 @@ pub fn ServerFrame(
 }
 
 #[component]
+fn ServerHeaderLoading(serviceid: Memo<Result<ServiceId, String>>) -> impl IntoView {
+    let name = serviceid.get_untracked().map(|s| format!("Server {s}")).unwrap_or_else(|_| "Server".into());
+    // Each with the class its value will have: the same font, the same height.
+    let wait = |class: &'static str| view! { <dd class=class aria-hidden="true">"\u{2026}"</dd> };
+    view! {
+        <h1>{name}</h1>
+        <p class="visually-hidden" role="status">"Loading the server\u{2026}"</p>
+        <dl class="facts">
+            <div><dt>"Service ID"</dt>{wait("num muted")}</div>
+            <div><dt>"Main IP"</dt>{wait("mono muted")}</div>
+            <div><dt>"Location"</dt>{wait("muted")}</div>
+            // The status line's own markup (badge, then the state): the same line height.
+            <div class="status"><dt>"Status"</dt><dd aria-hidden="true"><span class="badge">"\u{2026}"</span>" "<span class="muted">"\u{2026}"</span></dd></div>
+        </dl>
+    }
+}
+
+#[component]
 fn ServerHeader(instance: Instance) -> impl IntoView {
     let name = instance.display_name();
     let status = instance.status.clone().unwrap_or_else(|| "unknown".into());
@@ -98,7 +118,7 @@ fn ServerHeader(instance: Instance) -> impl IntoView {
             <div><dt>"Service ID"</dt><dd class="num">{instance.serviceid.map(|s| s.to_string()).unwrap_or_else(dash)}</dd></div>
             <div><dt>"Main IP"</dt><dd class="mono" data-testid="main-ip">{instance.main_ip.map(|i| i.to_string()).unwrap_or_else(dash)}</dd></div>
             <div><dt>"Location"</dt><dd>{instance.location_id.clone().unwrap_or_else(dash)}</dd></div>
-            <div><dt>"Status"</dt><dd><StatusBadge status busy/>" "<span class="muted" data-testid="server-state">{state}</span></dd></div>
+            <div class="status"><dt>"Status"</dt><dd><StatusBadge status busy/>" "<span class="muted" data-testid="server-state">{state}</span></dd></div>
         </dl>
     }
 }

@@ -35,6 +35,22 @@ test('slow: the loading state shows, then the data', async () => {
   assert.equal((await tableRows(page, 'table.servers')).length, 5);
 });
 
+test('slow: a server screen keeps its shape while the server loads (nothing below it moves)', async () => {
+  for (const width of [1280, 412]) {
+    const page = await newPage(rig.browser, rig.proxy.base);
+    await page.setViewportSize({ width, height: 800 });
+    await fault(page, 'slow', 3);
+    await page.goto(`${rig.proxy.base}/servers/20001`);
+    await page.getByRole('status').filter({ hasText: 'Loading the server' }).waitFor();
+    assert.equal(await page.locator('main h1').textContent(), 'Server 20001');
+    const top = () => page.locator('.server-bar').evaluate((e) => e.getBoundingClientRect().top);
+    const before = await top();
+    await page.getByTestId('main-ip').waitFor({ timeout: 15000 });
+    assert.equal(await top(), before, `the tabs stayed put at ${width}px`);
+    await page.close();
+  }
+});
+
 test('timeout on a read: the error with Retry, the last good data kept and marked stale', async () => {
   const page = await servers();
   await fault(page, 'timeout', 1);
