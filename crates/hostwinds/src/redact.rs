@@ -27,8 +27,9 @@ pub fn redact(v: &mut Value) -> usize {
     }
 }
 
-/// Redact a body that may not be JSON at all (truncated, HTML): the value after any
-/// `"password"` or `"configkey"` key is replaced, up to its closing quote or the end.
+/// Redact an upstream body. Valid JSON loses its secret members and is otherwise kept as
+/// sent; a body that is not JSON (truncated, HTML) has the value after any `"password"` or
+/// `"configkey"` key replaced, up to its closing quote or the end.
 pub fn redact_text(body: &str) -> String {
     // Valid JSON (every answer that is not broken): the secret members are cut out of the
     // text itself. Building a `Value` and printing it again was most of the proxy's own work
