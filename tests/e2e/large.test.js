@@ -30,6 +30,14 @@ test('hundreds of IPs are paged, searched across all pages, and exported whole',
   await pager.getByRole('button', { name: 'Next' }).click();
   await pager.getByText('Page 2 of 3').waitFor();
 
+  // A stored size that is not one of the choices is not used: the default again.
+  await page.evaluate(() => localStorage.setItem('hostwinds.rows_per_page', '60'));
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 1–50 of 250');
+  assert.equal(await page.getByLabel('Rows per page').inputValue(), '50');
+  await pager.getByLabel('Rows per page').selectOption('100');
+  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 1–100 of 250');
+
   // The search sees every page, and starts again at the first.
   await page.getByLabel('Search').fill('h248.');
   await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === '1 IP address');
