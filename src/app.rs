@@ -2,10 +2,11 @@
 
 use crate::api;
 use crate::components::toast::{Toaster, Toasts};
-use crate::pages::{
-    activity::ActivityPage, allocate::AllocatePage, remove::RemovePage, bulk_rdns::BulkRdnsPage, firewall::FirewallPage, inventory::InventoryPage, ips::IpsPage, not_found::NotFound, servers::ServersPage,
-    settings::SettingsPage, signin::SignInPage, smtp::{AccountSmtpPage, ServerSmtpPage},
+use crate::lazy_screens::{
+    ActivityRoute, AllocateRoute, AccountSmtpRoute, BulkRdnsRoute, FirewallRoute, InventoryRoute, IpsRoute, RemoveRoute, ServerSmtpRoute,
+    SettingsRoute,
 };
+use crate::pages::{not_found::NotFound, servers::ServersPage, signin::SignInPage};
 use crate::rdns_memory::RdnsMemory;
 use crate::session::{use_session, Session};
 use crate::settings::{use_settings, Settings};
@@ -13,6 +14,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
+use leptos_router::Lazy;
+
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -107,16 +110,16 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
                 <Route path=path!("/signin") view=SignInPage/>
                 <Route path=path!("/servers") view=ServersPage/>
-                <Route path=path!("/servers/:serviceid") view=IpsPage/>
-                <Route path=path!("/servers/:serviceid/firewall") view=FirewallPage/>
-                <Route path=path!("/servers/:serviceid/smtp") view=ServerSmtpPage/>
-                <Route path=path!("/servers/:serviceid/allocate") view=AllocatePage/>
-                <Route path=path!("/servers/:serviceid/remove/:ip") view=RemovePage/>
-                <Route path=path!("/smtp") view=AccountSmtpPage/>
-                <Route path=path!("/rdns/bulk") view=BulkRdnsPage/>
-                <Route path=path!("/inventory") view=InventoryPage/>
-                <Route path=path!("/activity") view=ActivityPage/>
-                <Route path=path!("/settings") view=SettingsPage/>
+                <Route path=path!("/servers/:serviceid") view={Lazy::<IpsRoute>::new()}/>
+                <Route path=path!("/servers/:serviceid/firewall") view={Lazy::<FirewallRoute>::new()}/>
+                <Route path=path!("/servers/:serviceid/smtp") view={Lazy::<ServerSmtpRoute>::new()}/>
+                <Route path=path!("/servers/:serviceid/allocate") view={Lazy::<AllocateRoute>::new()}/>
+                <Route path=path!("/servers/:serviceid/remove/:ip") view={Lazy::<RemoveRoute>::new()}/>
+                <Route path=path!("/smtp") view={Lazy::<AccountSmtpRoute>::new()}/>
+                <Route path=path!("/rdns/bulk") view={Lazy::<BulkRdnsRoute>::new()}/>
+                <Route path=path!("/inventory") view={Lazy::<InventoryRoute>::new()}/>
+                <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
+                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
             </Routes>
         </main>
         <Toasts/>
@@ -128,3 +131,4 @@ fn Shell() -> impl IntoView {
 pub fn set_title(page: &str) {
     document().set_title(&format!("{page} \u{b7} Hostwinds networking console"));
 }
+

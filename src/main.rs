@@ -1,4 +1,4 @@
-//! The Hostwinds networking console: a client-side Leptos app, compiled to wasm by Trunk.
+//! The Hostwinds networking console: a client-side Leptos app, compiled to wasm (`cargo xtask build`).
 
 mod actions;
 mod api;
@@ -9,6 +9,7 @@ mod crash;
 mod dns_cache;
 mod download;
 mod firewall_diff;
+mod lazy_screens;
 mod pages;
 mod poll;
 mod rdns_memory;

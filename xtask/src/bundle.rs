@@ -1,5 +1,7 @@
-//! The size of what a browser downloads on first load: raw, gzip -9 and brotli 11, measured
-//! with Node's zlib; and the budget CI holds it to (`bundle-budget.json`).
+//! The size of what a browser downloads: raw, gzip -9 and brotli 11, measured with Node's
+//! zlib; and the budget CI holds the first load to (`bundle-budget.json`). The wasm modules
+//! the split cut out (`chunk_*`, `split_*`) are fetched when a screen that needs them is
+//! entered: measured and reported, outside the first load.
 
 use std::path::Path;
 use std::process::Command;
@@ -11,12 +13,14 @@ pub struct Asset {
     pub raw: u64,
     pub gzip: u64,
     pub brotli: u64,
+    pub first_load: bool,
 }
 
 const MEASURE: &str = r#"
 const fs = require('fs'), z = require('zlib'), path = require('path');
 const dir = process.argv[1];
-const out = fs.readdirSync(dir).filter((f) => /\.(wasm|js|css|html)$/.test(f)).sort().map((f) => {
+const files = fs.readdirSync(dir, { recursive: true }).filter((f) => /\.(wasm|js|css|html)$/.test(f)).sort();
+const out = files.map((f) => {
   const b = fs.readFileSync(path.join(dir, f));
   return { name: f, raw: b.length, gzip: z.gzipSync(b, { level: 9 }).length,
     brotli: z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length };
@@ -27,7 +31,7 @@ console.log(JSON.stringify(out));
 const COMPRESS: &str = r#"
 const fs = require('fs'), z = require('zlib'), path = require('path');
 const dir = process.argv[1];
-for (const f of fs.readdirSync(dir).filter((f) => /\.(wasm|js|css|html)$/.test(f))) {
+for (const f of fs.readdirSync(dir, { recursive: true }).filter((f) => /\.(wasm|js|css|html)$/.test(f))) {
   const b = fs.readFileSync(path.join(dir, f));
   fs.writeFileSync(path.join(dir, f + '.gz'), z.gzipSync(b, { level: 9 }));
   fs.writeFileSync(path.join(dir, f + '.br'), z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }));
@@ -59,6 +63,7 @@ pub fn measure(dist: &Path) -> Result<Vec<Asset>, String> {
     Ok(list
         .iter()
         .map(|a| Asset {
+            first_load: a["name"].as_str().is_some_and(is_first_load),
             name: a["name"].as_str().unwrap_or("").to_string(),
             raw: a["raw"].as_u64().unwrap_or(0),
             gzip: a["gzip"].as_u64().unwrap_or(0),
@@ -67,8 +72,15 @@ pub fn measure(dist: &Path) -> Result<Vec<Asset>, String> {
         .collect())
 }
 
+/// Every file but the modules the split made for the lazy screens.
+fn is_first_load(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    !(file.ends_with(".wasm") && (file.starts_with("chunk_") || file.starts_with("split_")))
+}
+
+/// The sum over the first-load assets.
 pub fn total(assets: &[Asset], f: impl Fn(&Asset) -> u64) -> u64 {
-    assets.iter().map(f).sum()
+    assets.iter().filter(|a| a.first_load).map(f).sum()
 }
 
 /// Compare the first-load gzip size with the budget; Ok(message) when within it.
@@ -84,6 +96,8 @@ pub fn check_budget(root: &Path, assets: &[Asset]) -> Result<String, String> {
         total(assets, |a| a.raw) as f64 / 1024.0,
         budget as f64 / 1024.0
     );
+    let later = assets.iter().filter(|a| !a.first_load);
+    let line = format!("{line}; {:.1} KiB gzip more in {} modules loaded with the screens that need them", later.clone().map(|a| a.gzip).sum::<u64>() as f64 / 1024.0, later.count());
     if gzip <= budget {
         Ok(line)
     } else {

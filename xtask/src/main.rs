@@ -1,9 +1,10 @@
 //! `cargo xtask serve` and `cargo xtask test`: the two commands a new machine needs.
-//! Each installs what is missing (wasm target, Trunk, the wasm-bindgen-cli matching
+//! Each installs what is missing (wasm target, the wasm-bindgen-cli matching
 //! Cargo.lock, wasm-opt and Playwright from npm, Debian's chromium), never downloading a
 //! binary from outside the package registries, and skips what is already there.
 
 mod bundle;
+mod console;
 mod load;
 mod tools;
 
@@ -51,11 +52,7 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
 }
 
 fn build_console(root: &Path) -> Result<ExitCode, String> {
-    eprintln!("xtask: building the console (trunk build --release --offline)");
-    run(Command::new("trunk")
-        .args(["build", "--release", "--offline"])
-        .current_dir(root)
-        .env("PATH", tools::tool_path(root)))?;
+    console::build(root)?;
     bundle::precompress(&root.join("dist"))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -71,7 +68,12 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
     let assets = bundle::measure(&root.join("dist"))?;
     let json: Vec<String> = assets
         .iter()
-        .map(|a| format!(r#"{{"name":{:?},"raw":{},"gzip":{},"brotli":{}}}"#, a.name, a.raw, a.gzip, a.brotli))
+        .map(|a| {
+            format!(
+                r#"{{"name":{:?},"raw":{},"gzip":{},"brotli":{},"first_load":{}}}"#,
+                a.name, a.raw, a.gzip, a.brotli, a.first_load
+            )
+        })
         .collect();
     eprintln!("xtask: building the proxy (profile server)");
     run(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "hostwinds-proxy"]).current_dir(root))?;

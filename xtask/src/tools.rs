@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
-const TRUNK_VERSION: &str = "0.21.14";
 
 /// PATH with the project's npm tools (wasm-opt) and cargo's bin directory first.
 pub fn tool_path(root: &Path) -> String {
@@ -60,10 +59,6 @@ pub fn ensure_console_tools(root: &Path) -> Result<(), String> {
     if !has_wasm {
         eprintln!("xtask: adding the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
-    }
-
-    if !version_of(root, "trunk").is_some_and(|v| v.contains("0.21.")) {
-        cargo_install("trunk", TRUNK_VERSION)?;
     }
 
     // wasm-bindgen-cli must be exactly the wasm-bindgen of Cargo.lock.

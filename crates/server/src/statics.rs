@@ -27,7 +27,7 @@ pub fn service(dist: &Path) -> Svc {
                 Err(e) => match e {},
             };
             let mut resp = resp.map(axum::body::Body::new);
-            // Trunk puts a content hash in asset names: those never change; index.html
+            // Asset names carry a content hash: those never change; index.html
             // (and the deep-link fallback) must always be fetched anew.
             let cache = if hashed && resp.status().is_success() {
                 "public, max-age=31536000, immutable"
@@ -41,11 +41,20 @@ pub fn service(dist: &Path) -> Svc {
     BoxCloneSyncService::new(svc)
 }
 
-/// `name-<hex>.ext` or `name-<hex>_bg.wasm`, as Trunk writes them (16 hex digits, fewer
-/// when the hash starts with zeros).
+/// `name-<hex>.ext` or `name-<hex>_bg.wasm` (16 hex digits, fewer when the hash starts with
+/// zeros), or any file in a `pkg-<hex>/` directory, as `cargo xtask build` writes them (the
+/// wasm modules import each other by name, so their directory carries the hash).
 fn is_hashed_asset(path: &str) -> bool {
+    let hashed = |name: &str| {
+        name.rsplit_once('-').is_some_and(|(_, h)| (8..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let mut parts = path.trim_start_matches('/').split('/');
+    let first = parts.next().unwrap_or("");
+    if let (Some(dir), Some(file)) = (first.strip_prefix("pkg-").map(|_| first), parts.next()) {
+        return hashed(dir) && !file.is_empty() && parts.next().is_none();
+    }
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, h)| (8..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    hashed(stem)
 }

@@ -1,0 +1,117 @@
+//! The screens whose code is not in the first download: `cargo xtask build` splits the wasm
+//! here, and a screen's module is fetched the first time one of its screens is entered.
+//!
+//! Two modules, not one per screen: the screens of one server (the IP table and what opens
+//! from it) and the account-wide ones. One per screen made ~100 small shared modules for the
+//! IP table alone (one request each); two make four files at most. The server list and
+//! sign-in stay in the first download, as every visit starts at one of them.
+
+use crate::pages::{
+    activity::ActivityPage, allocate::AllocatePage, bulk_rdns::BulkRdnsPage, firewall::FirewallPage, inventory::InventoryPage,
+    ips::IpsPage, remove::RemovePage, settings::SettingsPage, smtp::{AccountSmtpPage, ServerSmtpPage},
+};
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use leptos_router::LazyRoute;
+
+#[derive(Clone, Copy)]
+pub enum ServerScreen {
+    Ips,
+    Firewall,
+    Smtp,
+    Allocate,
+    Remove,
+}
+
+#[derive(Clone, Copy)]
+pub enum AccountScreen {
+    Smtp,
+    BulkRdns,
+    Inventory,
+    Activity,
+    Settings,
+}
+
+/// A module that could not be fetched: the network, or a console updated since this page
+/// was opened (its old modules are gone).
+pub struct NotLoaded;
+
+impl From<SplitLoaderError> for NotLoaded {
+    fn from(_: SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+#[wasm_split(server_screens, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_server_screens))]
+fn server_screen(which: ServerScreen) -> Result<AnyView, NotLoaded> {
+    Ok(match which {
+        ServerScreen::Ips => view! { <IpsPage/> }.into_any(),
+        ServerScreen::Firewall => view! { <FirewallPage/> }.into_any(),
+        ServerScreen::Smtp => view! { <ServerSmtpPage/> }.into_any(),
+        ServerScreen::Allocate => view! { <AllocatePage/> }.into_any(),
+        ServerScreen::Remove => view! { <RemovePage/> }.into_any(),
+    })
+}
+
+#[wasm_split(account_screens, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_account_screens))]
+fn account_screen(which: AccountScreen) -> Result<AnyView, NotLoaded> {
+    Ok(match which {
+        AccountScreen::Smtp => view! { <AccountSmtpPage/> }.into_any(),
+        AccountScreen::BulkRdns => view! { <BulkRdnsPage/> }.into_any(),
+        AccountScreen::Inventory => view! { <InventoryPage/> }.into_any(),
+        AccountScreen::Activity => view! { <ActivityPage/> }.into_any(),
+        AccountScreen::Settings => view! { <SettingsPage/> }.into_any(),
+    })
+}
+
+/// In place of a screen whose module did not arrive; a failed fetch is not remembered, so
+/// going to the screen again tries again.
+#[component]
+fn ScreenNotLoaded() -> impl IntoView {
+    crate::app::set_title("Screen not loaded");
+    let reload = |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <div class="message error" role="alert">
+            <p class="text">
+                "This screen could not be loaded: the network failed, or the console was updated since this page was opened. Nothing was sent to Hostwinds."
+            </p>
+            <button type="button" class="primary" on:click=reload>"Reload the console"</button>
+        </div>
+    }
+}
+
+macro_rules! routes {
+    ($($route:ident => $load:ident / $preload:ident ($screen:expr)),* $(,)?) => {$(
+        pub struct $route;
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            async fn view(_this: Self) -> AnyView {
+                match $load($screen).await {
+                    Ok(view) => view,
+                    Err(NotLoaded) => view! { <ScreenNotLoaded/> }.into_any(),
+                }
+            }
+            async fn preload() {
+                // A failure here shows when the screen itself is asked for.
+                let _ = $preload().await;
+            }
+        }
+    )*};
+}
+
+routes! {
+    IpsRoute => server_screen / preload_server_screens(ServerScreen::Ips),
+    FirewallRoute => server_screen / preload_server_screens(ServerScreen::Firewall),
+    ServerSmtpRoute => server_screen / preload_server_screens(ServerScreen::Smtp),
+    AllocateRoute => server_screen / preload_server_screens(ServerScreen::Allocate),
+    RemoveRoute => server_screen / preload_server_screens(ServerScreen::Remove),
+    AccountSmtpRoute => account_screen / preload_account_screens(AccountScreen::Smtp),
+    BulkRdnsRoute => account_screen / preload_account_screens(AccountScreen::BulkRdns),
+    InventoryRoute => account_screen / preload_account_screens(AccountScreen::Inventory),
+    ActivityRoute => account_screen / preload_account_screens(AccountScreen::Activity),
+    SettingsRoute => account_screen / preload_account_screens(AccountScreen::Settings),
+}
