@@ -64,6 +64,48 @@ fn account_screen(which: AccountScreen) -> Result<AnyView, NotLoaded> {
     })
 }
 
+#[derive(Debug, PartialEq)]
+enum Module {
+    Server,
+    Account,
+}
+
+/// Which module the screen at `path` is in (the routes of `src/app.rs`).
+fn module_of(path: &str) -> Option<Module> {
+    let path = path.trim_end_matches('/');
+    if path.strip_prefix("/servers/").is_some_and(|rest| !rest.is_empty()) {
+        return Some(Module::Server);
+    }
+    ["/smtp", "/rdns/bulk", "/inventory", "/activity", "/settings"].contains(&path).then_some(Module::Account)
+}
+
+/// Fetch the module of the screen the page opens on, before the app starts. leptos_router
+/// 0.8's first render of a lazy route cannot be interrupted: a navigation while its module is
+/// still arriving (the sign-in redirect of a deep link without a session, or a click in the
+/// top bar on a slow link) left the page blank. Nothing is lost by waiting: the screen could
+/// not render, nor start its reads, before its module is here anyway.
+pub async fn preload_for(path: &str) {
+    // A failure shows when the screen itself is asked for.
+    let _ = match module_of(path) {
+        Some(Module::Server) => preload_server_screens().await,
+        Some(Module::Account) => preload_account_screens().await,
+        None => Ok(()),
+    };
+}
+
+/// Start fetching the server screens' module before it is asked for (a pointer over the
+/// server list, or focus in it), so opening a server waits only for its data. Once per page;
+/// a failed fetch is tried again when the screen opens.
+pub fn prefetch_server_screens() {
+    thread_local! { static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) }; }
+    if STARTED.with(|s| s.replace(true)) {
+        return;
+    }
+    leptos::task::spawn_local(async {
+        let _ = preload_server_screens().await;
+    });
+}
+
 /// In place of a screen whose module did not arrive; a failed fetch is not remembered, so
 /// going to the screen again tries again.
 #[component]
@@ -114,4 +156,22 @@ routes! {
     InventoryRoute => account_screen / preload_account_screens(AccountScreen::Inventory),
     ActivityRoute => account_screen / preload_account_screens(AccountScreen::Activity),
     SettingsRoute => account_screen / preload_account_screens(AccountScreen::Settings),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_lazy_route_is_in_its_module() {
+        for p in ["/servers/20001", "/servers/20001/firewall", "/servers/1/smtp", "/servers/1/allocate", "/servers/1/remove/192.0.2.1"] {
+            assert_eq!(module_of(p), Some(Module::Server), "{p}");
+        }
+        for p in ["/smtp", "/rdns/bulk", "/inventory", "/activity", "/settings", "/settings/"] {
+            assert_eq!(module_of(p), Some(Module::Account), "{p}");
+        }
+        for p in ["/", "/servers", "/servers/", "/signin", "/nowhere", "/smtpx"] {
+            assert_eq!(module_of(p), None, "{p}");
+        }
+    }
 }

@@ -23,5 +23,9 @@ mod workflow;
 
 fn main() {
     crash::install();
-    leptos::mount::mount_to_body(app::App);
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    wasm_bindgen_futures::spawn_local(async move {
+        lazy_screens::preload_for(&path).await;
+        leptos::mount::mount_to_body(app::App);
+    });
 }

@@ -67,7 +67,11 @@ fn ServersTable(rows: Vec<ServerRow>, total: usize) -> impl IntoView {
     let navigate = use_navigate();
     let shown = rows.len();
     view! {
-        <table class="data servers">
+        <table
+            class="data servers"
+            on:pointerover=|_| crate::lazy_screens::prefetch_server_screens()
+            on:focusin=|_| crate::lazy_screens::prefetch_server_screens()
+        >
             <caption>{format!("{shown} of {total} servers")}</caption>
             <thead>
                 <tr>

@@ -24,6 +24,23 @@ test('the servers list shows the seeded servers', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('the first download leaves the server screens out; a pointer over the list fetches them', async () => {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
+  await page.goto(rig.proxy.base + '/servers');
+  await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
+  assert.deepEqual(wasm, ['hostwinds-console_bg.wasm']);
+  const fetched = page.waitForRequest((r) => /split_server_screens\.wasm$/.test(r.url()));
+  await page.locator('table.servers tbody tr').first().hover();
+  await fetched;
+  await page.getByRole('link', { name: 'mx1.mail.example.com' }).click();
+  await page.getByTestId('main-ip').waitFor();
+  assert.equal(wasm.filter((w) => w === 'split_server_screens.wasm').length, 1, wasm.join(' '));
+  assert.ok(!wasm.includes('split_account_screens.wasm'), wasm.join(' '));
+  assert.deepEqual(page.errors, []);
+});
+
 test('the filter narrows the servers and lives in the URL', async () => {
   const page = await open('/servers');
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();

@@ -164,3 +164,19 @@ test('a panic shows a clear view with a reload button instead of a dead page', a
   await page.getByRole('button', { name: 'Reload the console' }).click();
   await page.locator('table.servers tbody tr').first().waitFor();
 });
+
+test('a screen whose module does not arrive says so, and Reload brings it', async () => {
+  const page = await servers();
+  // The server screens' wasm module (cut out of the first download) fails to arrive, as when
+  // the network drops or the console was updated since the tab was opened.
+  const blocked = (url) => /\/pkg-[0-9a-f]+\/(split_server_screens|chunk_\d+)\.wasm$/.test(new URL(url).pathname);
+  await page.route(blocked, (route) => route.abort('failed'));
+  await page.locator('table.servers tbody tr').first().getByRole('link').first().click();
+  const err = alert(page, 'This screen could not be loaded');
+  await err.waitFor();
+  assert.equal(await page.title(), 'Screen not loaded \u00b7 Hostwinds networking console');
+  await page.unroute(blocked);
+  await err.getByRole('button', { name: 'Reload the console' }).click();
+  await page.getByTestId('main-ip').waitFor();
+  assert.deepEqual(page.errors, []);
+});

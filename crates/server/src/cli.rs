@@ -78,7 +78,7 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "HOSTWINDS_PROXY_LISTEN")]
     pub listen: SocketAddr,
-    /// Directory of the built console (trunk's output).
+    /// Directory of the built console (`cargo xtask build` writes dist/).
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
     /// `sim` for the in-process simulator, or the Hostwinds API URL

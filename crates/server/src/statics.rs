@@ -58,3 +58,18 @@ fn is_hashed_asset(path: &str) -> bool {
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     hashed(stem)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn hashed_names_and_hashed_directories_are_immutable_and_nothing_else_is() {
+        for p in ["/main-3dee58c38fa26685.css", "/app-0123456789abcdef_bg.wasm", "/pkg-0401af968f66ba29/__wasm_split.js", "/pkg-0401af968f66ba29/chunk_3.wasm"] {
+            assert!(is_hashed_asset(p), "{p}");
+        }
+        for p in ["/", "/index.html", "/robots.txt", "/servers/20001", "/pkg-0401af968f66ba29/", "/pkg-nothex00000000/a.js", "/pkg-0401af968f66ba29/a/b.js", "/pkg-12/a.js"] {
+            assert!(!is_hashed_asset(p), "{p}");
+        }
+    }
+}

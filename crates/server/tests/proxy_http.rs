@@ -226,6 +226,13 @@ async fn the_console_is_served_with_deep_links_wasm_mime_and_compression() {
     let r = client.get(format!("{base}/app-0123456789abcdef.js")).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(r.headers()["content-encoding"], "br");
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"BROTLI-BYTES");
+    // The split's modules sit in a hashed directory: immutable too.
+    std::fs::create_dir_all(dist.join("pkg-0123456789abcdef")).unwrap();
+    std::fs::write(dist.join("pkg-0123456789abcdef").join("chunk_3.wasm"), vec![0u8; 64]).unwrap();
+    let r = client.get(format!("{base}/pkg-0123456789abcdef/chunk_3.wasm")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
     // The API still answers next to the files.
     assert!(post_form(&base, "action=get_firewall_profiles").await.outcome().ok);
     let _ = std::fs::remove_dir_all(dist);
