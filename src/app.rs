@@ -13,9 +13,7 @@ use crate::settings::{use_settings, Settings};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::path;
-use leptos_router::Lazy;
-
+use leptos_router::{path, Lazy};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -131,4 +129,3 @@ fn Shell() -> impl IntoView {
 pub fn set_title(page: &str) {
     document().set_title(&format!("{page} \u{b7} Hostwinds networking console"));
 }
-

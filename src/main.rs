@@ -24,6 +24,7 @@ mod workflow;
 fn main() {
     crash::install();
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    // The first screen's module, when it is a lazy one, before anything renders (see there).
     wasm_bindgen_futures::spawn_local(async move {
         lazy_screens::preload_for(&path).await;
         leptos::mount::mount_to_body(app::App);
