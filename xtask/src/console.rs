@@ -14,7 +14,7 @@
 
 use crate::{run, tools};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 
 /// The package and file names wasm-bindgen writes.
 const CRATE: &str = "hostwinds-console";
@@ -97,12 +97,19 @@ fn optimize(pkg: &Path, path: &str) -> Result<(), String> {
     eprintln!("xtask: wasm-opt -Oz on {} modules", wasm.len());
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let mut running: Vec<(PathBuf, Child)> = Vec::new();
-    let wait = |(f, mut child): (PathBuf, Child)| -> Result<(), String> {
-        let status = child.wait().map_err(|e| format!("wasm-opt {}: {e}", f.display()))?;
-        if status.success() {
+    let wait = |(f, child): (PathBuf, Child)| -> Result<(), String> {
+        let out = child.wait_with_output().map_err(|e| format!("wasm-opt {}: {e}", f.display()))?;
+        // The split's modules carry a name subsection binaryen does not know (and strips):
+        // one warning per module, nothing to act on.
+        for line in String::from_utf8_lossy(&out.stderr).lines() {
+            if !line.starts_with("warning: unknown name subsection") {
+                eprintln!("{line}");
+            }
+        }
+        if out.status.success() {
             Ok(())
         } else {
-            Err(format!("wasm-opt {} failed ({status})", f.display()))
+            Err(format!("wasm-opt {} failed ({})", f.display(), out.status))
         }
     };
     for f in wasm {
@@ -115,6 +122,7 @@ fn optimize(pkg: &Path, path: &str) -> Result<(), String> {
             .arg(&f)
             .arg(&f)
             .env("PATH", path)
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
         running.push((f, child));
