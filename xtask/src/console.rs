@@ -3,8 +3,8 @@
 //!
 //! Trunk did this until the wasm was split: Trunk cannot run a step between cargo and
 //! wasm-bindgen (trunk-rs/trunk#1022), and splitting has to happen there. The split cuts the
-//! screens that `src/app.rs` marks lazy out of the first download (the server list and sign-in
-//! stay in it), so a first visit fetches about half the wasm it used to.
+//! modules that `src/lazy_screens.rs` declares out of the first download (the server list and
+//! sign-in stay in it), so a first visit fetches less than half the wasm it used to.
 //!
 //! dist/ holds index.html, `main-<hash>.css`, robots.txt and `pkg-<hash>/` with the wasm
 //! modules and their JavaScript. The modules import each other by relative name (the main
