@@ -127,8 +127,6 @@ impl IpSort {
     }
 }
 
-/// Rows matching `query` (in the IP or the rDNS name), in the chosen order. Rows without
-/// an rDNS name sort after named ones in both directions: they are the ones to fix.
 /// `hay` contains `needle`. For the short texts of a row a plain scan beats `str::contains`,
 /// which sets up a two-way searcher per call: 20,000 of them per keystroke on 10,000 IPs.
 fn has(hay: &str, needle: &str) -> bool {
@@ -139,6 +137,8 @@ fn has(hay: &str, needle: &str) -> bool {
     }
 }
 
+/// Rows matching `query` (in the IP or the rDNS name), in the chosen order. Rows without
+/// an rDNS name sort after named ones in both directions: they are the ones to fix.
 pub fn search_and_sort(rows: &[IpRow], query: &str, sort: IpSort, descending: bool) -> Vec<IpRow> {
     let q = query.trim().to_ascii_lowercase();
     let mut out: Vec<IpRow> = rows

@@ -325,7 +325,7 @@ pub fn IpsPage() -> impl IntoView {
                 {move || {
                     // Borrowed, never cloned: this runs on every search keystroke, and the
                     // list can hold 10,000 IPs.
-                    let main_unread = instance.with(|i| matches!(i, Some(Err(_))));
+                    let unknown_main = instance.with(|i| matches!(i, Some(Err(_))));
                     let failed = ips.with(|r| r.as_ref().map(|r| r.as_ref().err().map(|e| e.message.clone())))?;
                     let retry = Callback::new(move |_| ips.refetch());
                     match (failed, last_ips.with(|l| l.as_ref().map(|l| l.1))) {
@@ -346,7 +346,6 @@ pub fn IpsPage() -> impl IntoView {
                             let editing_now = editing.get();
                             let (promote_denied, delete_denied) = (gate(ActionName::SetMainIp).get(), gate(ActionName::DeleteIp).get());
                             let rows = rows_now().unwrap_or_default();
-                            let unknown_main = main_unread;
                             Some(view! {
                                 {stale}
                                 {unknown_main.then(|| view! {
