@@ -12,13 +12,13 @@ test('hundreds of IPs are paged, searched across all pages, and exported whole',
   await page.goto(`${rig.proxy.base}/servers/20099`);
   const caption = page.locator('table.ips caption');
   await caption.waitFor();
-  assert.equal(await caption.textContent(), 'IP addresses 1–50 of 250', '50 rows per page by default');
-  assert.equal((await tableRows(page, 'table.ips')).length, 50);
+  assert.equal(await caption.textContent(), 'IP addresses 1–25 of 250', '25 rows per page by default');
+  assert.equal((await tableRows(page, 'table.ips')).length, 25);
   const pager = page.getByRole('navigation', { name: 'IP pages' });
   assert.equal(await pager.getByRole('button', { name: 'Previous' }).isDisabled(), true);
   await pager.getByRole('button', { name: 'Next' }).click();
-  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 51–100 of 250');
-  await pager.getByText('Page 2 of 5').waitFor();
+  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 26–50 of 250');
+  await pager.getByText('Page 2 of 10').waitFor();
 
   // A larger page starts again at the first page, and is kept in this browser.
   await pager.getByLabel('Rows per page').selectOption('100');
@@ -33,8 +33,8 @@ test('hundreds of IPs are paged, searched across all pages, and exported whole',
   // A stored size that is not one of the choices is not used: the default again.
   await page.evaluate(() => localStorage.setItem('hostwinds.rows_per_page', '60'));
   await page.reload();
-  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 1–50 of 250');
-  assert.equal(await page.getByLabel('Rows per page').inputValue(), '50');
+  await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 1–25 of 250');
+  assert.equal(await page.getByLabel('Rows per page').inputValue(), '25');
   await pager.getByLabel('Rows per page').selectOption('100');
   await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 1–100 of 250');
 
