@@ -25,39 +25,6 @@ impl Check {
     }
 }
 
-/// What a row's rDNS check cell says: always one badge-shaped part, so a table slot keeps its
-/// elements when its row or its check changes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CheckCell {
-    pub class: &'static str,
-    pub label: &'static str,
-    /// The tooltip: the check's sentence, or why it could not be made.
-    pub title: Option<String>,
-    /// Read by screen readers after the label.
-    pub hidden: String,
-    /// `data-verdict`, once there is one.
-    pub verdict: Option<String>,
-}
-
-impl CheckCell {
-    /// The cell of a row with (`has_name`) or without an rDNS name, and its check so far.
-    pub fn of(has_name: bool, check: Option<&Check>) -> CheckCell {
-        let muted = |label, title: Option<&String>| CheckCell { class: "muted", label, title: title.cloned(), hidden: String::new(), verdict: None };
-        match (has_name, check) {
-            (false, _) => muted("\u{2014}", None),
-            (true, None | Some(Check::Pending(_))) => muted("\u{2026}", None),
-            (true, Some(Check::Failed { message, .. })) => muted("not checked", Some(message)),
-            (true, Some(Check::Done(c))) => CheckCell {
-                class: crate::components::dns::verdict_class(c.verdict),
-                label: c.verdict.label(),
-                title: Some(c.message.clone()),
-                hidden: format!(": {}", c.message),
-                verdict: Some(format!("{:?}", c.verdict)),
-            },
-        }
-    }
-}
-
 #[derive(Clone, Copy)]
 pub struct DnsCache {
     pub checks: RwSignal<HashMap<Ip, Check>>,
@@ -135,28 +102,5 @@ impl DnsCache {
     pub fn clear(self) {
         self.checks.set(HashMap::new());
         self.ptrs.set(HashMap::new());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use hostwinds::dns::Lookup;
-
-    #[test]
-    fn the_check_cell_says_what_is_known_so_far() {
-        assert_eq!(CheckCell::of(false, None).label, "\u{2014}");
-        assert_eq!(CheckCell::of(true, None).label, "\u{2026}");
-        assert_eq!(CheckCell::of(true, Some(&Check::Pending("a.example.com".into()))).label, "\u{2026}");
-        let failed = CheckCell::of(true, Some(&Check::Failed { name: "a.example.com".into(), message: "proxy down".into() }));
-        assert_eq!((failed.label, failed.title.as_deref(), failed.verdict), ("not checked", Some("proxy down"), None));
-        let found = |r: &str| Lookup::Found { records: vec![r.to_string()] };
-        let c = DnsCheck::judge("192.0.2.1".parse().unwrap(), "a.example.com", found("192.0.2.1"), found("a.example.com."));
-        let done = CheckCell::of(true, Some(&Check::Done(c.clone())));
-        assert_eq!((done.label, done.class, done.verdict.as_deref()), ("Forward-confirmed", "badge good", Some("Confirmed")));
-        assert_eq!(done.title.as_deref(), Some(c.message.as_str()));
-        assert_eq!(done.hidden, format!(": {}", c.message));
-        // A row without a name shows no check, whatever is cached for its IP.
-        assert_eq!(CheckCell::of(false, Some(&Check::Done(c))).label, "\u{2014}");
     }
 }

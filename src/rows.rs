@@ -80,38 +80,6 @@ impl IpRow {
     }
 }
 
-/// What a row's reverse DNS cell says: a name (monospace) and a note after it (muted, with
-/// a tooltip). Always these two parts, so a table slot keeps its elements when its row changes.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RdnsCell {
-    pub name: Option<Arc<str>>,
-    pub note: Option<(String, &'static str)>,
-}
-
-const SET_HERE: &str = "Hostwinds does not report rDNS: this is the last name set through this console";
-
-impl IpRow {
-    /// The rDNS cell, given the PTR the proxy looked up for this IP (`None`: none known yet).
-    /// Hostwinds' own name wins; else the PTR, unless a newer name was set here.
-    pub fn rdns_cell(&self, ptr: Option<&str>) -> RdnsCell {
-        let ptr_note = || ("(PTR)".to_string(), "Hostwinds does not report rDNS: this is the IP's PTR record, looked up by the proxy");
-        let (name, note) = match (&self.rdns, self.rdns_source, ptr) {
-            (Some(n), Some(RdnsSource::Hostwinds), _) => (Some(n.clone()), None),
-            // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
-            (Some(n), Some(RdnsSource::SetHere), Some(p)) if !hostwinds::dns::same_name(n, p) => {
-                (Some(n.clone()), Some((format!("(set here; the PTR still says {p})"), SET_HERE)))
-            }
-            (_, _, Some(p)) => (Some(Arc::from(p)), Some(ptr_note())),
-            (Some(n), Some(RdnsSource::SetHere), None) => (Some(n.clone()), Some(("(set here)".to_string(), SET_HERE))),
-            (Some(n), _, None) => (Some(n.clone()), None),
-            (None, _, None) => {
-                (None, Some(("not known".to_string(), "Hostwinds sent no rDNS name for this IP, and it has no PTR record")))
-            }
-        };
-        RdnsCell { name, note }
-    }
-}
-
 /// Rows for a server's IPs: which one is main comes from get_instance's `main_ip`, never from
 /// the list. Main first, then IPv4 in numeric order, then IPv6.
 /// `known` holds names set through this console (by IP), shown only where Hostwinds sent none.
@@ -199,41 +167,6 @@ pub fn search_and_sort(rows: &[IpRow], query: &str, sort: IpSort, descending: bo
         }
     }
     out
-}
-
-/// One page of the IP table: its rows and where it sits among all the matching rows.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TablePage {
-    /// The rows shown, at most `per_page`.
-    pub rows: Vec<IpRow>,
-    /// All the rows matching the search.
-    pub count: usize,
-    /// The page shown (0-based), within `0..pages`.
-    pub current: usize,
-    pub pages: usize,
-    pub per_page: usize,
-}
-
-impl TablePage {
-    /// Page `page` of `rows`; a page past the end (the list shrank) shows the last one.
-    pub fn of(rows: &[IpRow], page: usize, per_page: usize) -> TablePage {
-        let per_page = per_page.max(1);
-        let count = rows.len();
-        let pages = count.div_ceil(per_page).max(1);
-        let current = page.min(pages - 1);
-        let rows = rows.iter().skip(current * per_page).take(per_page).cloned().collect();
-        TablePage { rows, count, current, pages, per_page }
-    }
-
-    /// The table's caption: the range shown when there is more than one page.
-    pub fn caption(&self) -> String {
-        if self.pages > 1 {
-            let first = self.current * self.per_page;
-            format!("IP addresses {}\u{2013}{} of {}", first + 1, first + self.rows.len(), self.count)
-        } else {
-            format!("{} IP address{}", self.count, if self.count == 1 { "" } else { "es" })
-        }
-    }
 }
 
 /// The IP table as CSV (RFC 4180): ip, role, rdns, server, location.
@@ -358,46 +291,5 @@ mod tests {
         assert_eq!(lines[0], "ip,role,rdns,server,location");
         assert_eq!(lines[1], "192.0.2.10,main,mx.example.com,\"'=cmd|x, \"\"y\"\"\",1");
         assert_eq!(lines[2].split(',').nth(1), Some("secondary"));
-    }
-
-    #[test]
-    fn a_page_holds_its_rows_and_says_which_of_all() {
-        let rows: Vec<IpRow> = (0..7).flat_map(|_| sample()).take(25).collect();
-        let p = TablePage::of(&rows, 1, 10);
-        assert_eq!((p.rows.len(), p.count, p.current, p.pages), (10, 25, 1, 3));
-        assert_eq!(p.rows, rows[10..20]);
-        assert_eq!(p.caption(), "IP addresses 11\u{2013}20 of 25");
-        let last = TablePage::of(&rows, 2, 10);
-        assert_eq!((last.rows.len(), last.caption().as_str()), (5, "IP addresses 21\u{2013}25 of 25"));
-        // The list shrank under the page: the last page, not an empty one.
-        assert_eq!(TablePage::of(&rows[..3], 2, 10).current, 0);
-        assert_eq!(TablePage::of(&rows[..3], 2, 10).caption(), "3 IP addresses");
-        assert_eq!(TablePage::of(&rows[..1], 0, 10).caption(), "1 IP address");
-        let none = TablePage::of(&[], 4, 10);
-        assert_eq!((none.rows.len(), none.count, none.current, none.pages), (0, 0, 0, 1));
-        // A page size of 0 never divides by zero.
-        assert_eq!(TablePage::of(&rows, 0, 0).rows.len(), 1);
-    }
-
-    #[test]
-    fn the_rdns_cell_prefers_hostwinds_then_the_ptr_unless_a_newer_name_was_set_here() {
-        let rows = sample();
-        let by = |ip: &str| rows.iter().find(|r| r.ip.to_string() == ip).unwrap().clone();
-        let text = |c: RdnsCell| (c.name.as_deref().map(str::to_string), c.note.map(|n| n.0));
-        let hw = by("192.0.2.3");
-        assert_eq!(text(hw.rdns_cell(Some("other.example.com"))), (Some("b.example.com".into()), None));
-        let here = by("192.0.2.20");
-        assert_eq!(text(here.rdns_cell(None)), (Some("set.example.com".into()), Some("(set here)".into())));
-        assert_eq!(
-            text(here.rdns_cell(Some("old.example.com"))),
-            (Some("set.example.com".into()), Some("(set here; the PTR still says old.example.com)".into()))
-        );
-        // DNS caught up (names compare without case or the final dot).
-        assert_eq!(text(here.rdns_cell(Some("SET.example.com."))), (Some("SET.example.com.".into()), Some("(PTR)".into())));
-        let mut none = here.clone();
-        none.rdns = None;
-        none.rdns_source = None;
-        assert_eq!(text(none.rdns_cell(Some("p.example.com"))), (Some("p.example.com".into()), Some("(PTR)".into())));
-        assert_eq!(text(none.rdns_cell(None)), (None, Some("not known".into())));
     }
 }

@@ -1,5 +1,4 @@
-//! How DNS check results look: the verdict of a name being saved and the blocklist table
-//! (the IP table's badges are `dns_cache::CheckCell`).
+//! How DNS check results look: the forward-confirmed rDNS badge and the blocklist table.
 
 use hostwinds::dns::{BlocklistReport, DnsCheck, Listing, Verdict};
 use leptos::prelude::*;
@@ -9,6 +8,17 @@ pub fn verdict_class(v: Verdict) -> &'static str {
         Verdict::Confirmed => "badge good",
         Verdict::PtrDiffers | Verdict::Unknown => "badge warn",
         Verdict::NoForward | Verdict::ResolvesElsewhere => "badge bad",
+    }
+}
+
+/// The badge of one IP's check; its message is the tooltip and the accessible description.
+#[component]
+pub fn VerdictBadge(check: DnsCheck) -> impl IntoView {
+    view! {
+        <span class=verdict_class(check.verdict) title=check.message.clone() data-verdict=format!("{:?}", check.verdict)>
+            {check.verdict.label()}
+            <span class="visually-hidden">{format!(": {}", check.message)}</span>
+        </span>
     }
 }
 

@@ -6,7 +6,8 @@ use crate::actions::{Done, Runner};
 use crate::api;
 use crate::app::set_title;
 use crate::components::confirm::ConfirmDialog;
-use crate::dns_cache::{CheckCell, DnsCache};
+use crate::components::dns::VerdictBadge;
+use crate::dns_cache::{Check, DnsCache};
 use crate::pages::blocklists::BlocklistPanel;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file};
@@ -15,7 +16,7 @@ use crate::pages::rdns::RdnsEditor;
 use crate::pages::server::{server_name, use_server, ServerFrame};
 use crate::poll::use_poll;
 use crate::rdns_memory::use_rdns_memory;
-use crate::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource, TablePage};
+use crate::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource};
 use crate::settings::{use_settings, ROWS_PER_PAGE};
 use crate::time::now_ms;
 use crate::stale::{last_good, StaleNotice};
@@ -152,14 +153,6 @@ pub fn IpsPage() -> impl IntoView {
         Some(search_and_sort(&rows, &search.get(), sort_by.get(), descending.get()))
     };
 
-    // The page shown. The table's rows follow it in place: a keystroke changes the text of
-    // the rows already there instead of building ~700 elements anew (and styling them).
-    let table = Memo::new(move |_| {
-        let rows = rows_now().unwrap_or_default();
-        TablePage::of(&rows, page.get(), settings.rows_per_page.get())
-    });
-    let main_unknown = Memo::new(move |_| instance.with(|i| matches!(i, Some(Err(_)))));
-
     // Watching: re-read the instance every few seconds while a task runs.
     use_poll(
         settings.poll_secs.into(),
@@ -278,8 +271,6 @@ pub fn IpsPage() -> impl IntoView {
     });
     let rotated = move || rotated_recently.get().unwrap_or(0);
     let gate = move |a: ActionName| Signal::derive(move || session.why_not(a));
-    let (promote_denied, delete_denied) =
-        (Memo::new(move |_| session.why_not(ActionName::SetMainIp)), Memo::new(move |_| session.why_not(ActionName::DeleteIp)));
 
     view! {
         <ServerFrame serviceid instance/>
@@ -332,9 +323,9 @@ pub fn IpsPage() -> impl IntoView {
             </div>
             <Transition fallback=|| view! { <Loading label="Loading IPs\u{2026}"/> }>
                 {move || {
-                    // Runs when a read ends or the server's state changes, not on a search
-                    // keystroke: the table's rows follow `table` by themselves.
-                    let unknown_main = main_unknown.get();
+                    // Borrowed, never cloned: this runs on every search keystroke, and the
+                    // list can hold 10,000 IPs.
+                    let unknown_main = instance.with(|i| matches!(i, Some(Err(_))));
                     let failed = ips.with(|r| r.as_ref().map(|r| r.as_ref().err().map(|e| e.message.clone())))?;
                     let retry = Callback::new(move |_| ips.refetch());
                     match (failed, last_ips.with(|l| l.as_ref().map(|l| l.1))) {
@@ -345,7 +336,16 @@ pub fn IpsPage() -> impl IntoView {
                                 view! { <StaleNotice message at on_retry=retry/> }
                             });
                             let is_stale = stale.is_some();
-                            let serviceid = serviceid.get().ok()?;
+                            let sid = serviceid.get().ok()?;
+                            page.track();
+                            // Read once per render below: these rarely change, and a
+                            // subscription per row made every keystroke slower.
+                            let per_page = settings.rows_per_page.get();
+                            // The editor opens and closes rarely: the table renders again then,
+                            // instead of every row watching which IP is being edited.
+                            let editing_now = editing.get();
+                            let (promote_denied, delete_denied) = (gate(ActionName::SetMainIp).get(), gate(ActionName::DeleteIp).get());
+                            let rows = rows_now().unwrap_or_default();
                             Some(view! {
                                 {stale}
                                 {unknown_main.then(|| view! {
@@ -353,36 +353,36 @@ pub fn IpsPage() -> impl IntoView {
                                 })}
                                 <div class:stale=is_stale>
                                 <IpTable
+                                    serviceid=sid
                                     page
-                                    table
-                                    location=location.into()
-                                    filtered=Signal::derive(move || !search.get().is_empty())
+                                    rows
+                                    location=location.get_untracked()
+                                    filtered=!search.get_untracked().is_empty()
                                     sort_by descending
                                     on_sort=Callback::new(move |col: IpSort| {
                                         let (cur, desc) = (sort_by.get_untracked(), descending.get_untracked());
                                         let next = if cur == col && !desc { format!("-{}", col.key()) } else { col.key().to_string() };
                                         set_sort.set((next != "role").then_some(next));
                                     })
+                                    editing
+                                    editing_now
+                                    draft
+                                    busy=is_busy
+                                    per_page
                                     on_per_page=Callback::new(move |n: usize| settings.save_rows_per_page(n))
-                                    row_ctx=RowCtx {
-                                        serviceid,
-                                        editing,
-                                        draft,
-                                        busy: is_busy,
-                                        promote_denied: promote_denied.into(),
-                                        delete_denied: delete_denied.into(),
-                                        main_known: Signal::derive(move || !main_unknown.get()),
-                                        on_action: Callback::new(move |c: Confirm| confirm.set(Some(c))),
-                                        on_blocklists: Callback::new(move |ip: Ip| blocklist_ip.set(Some(ip))),
-                                        dns,
-                                        on_rdns_saved: Callback::new(move |(ip, name): (Ip, String)| {
-                                            memory.remember(&ip.to_string(), &name);
-                                            dns.forget(ip);
-                                            editing.set(None);
-                                            ips.refetch();
-                                        }),
-                                        on_reread: Callback::new(move |_| { instance.refetch(); ips.refetch(); }),
-                                    }
+                                    promote_denied
+                                    delete_denied
+                                    main_known=!unknown_main
+                                    on_action=Callback::new(move |c: Confirm| confirm.set(Some(c)))
+                                    on_blocklists=Callback::new(move |ip: Ip| blocklist_ip.set(Some(ip)))
+                                    dns
+                                    on_rdns_saved=Callback::new(move |(ip, name): (Ip, String)| {
+                                        memory.remember(&ip.to_string(), &name);
+                                        dns.forget(ip);
+                                        editing.set(None);
+                                        ips.refetch();
+                                    })
+                                    on_reread=Callback::new(move |_| { instance.refetch(); ips.refetch(); })
                                 />
                                 </div>
                             }.into_any())
@@ -501,17 +501,29 @@ fn WatchPanel(watch: RwSignal<Watch>, instance: crate::pages::server::InstanceRe
     }
 }
 
-/// What every row of the table needs besides its own IP: all `Copy`, handed to each slot.
-#[derive(Clone, Copy)]
-struct RowCtx {
+#[component]
+fn IpTable(
     serviceid: ServiceId,
+    /// The page of rows shown (0-based).
+    page: RwSignal<usize>,
+    rows: Vec<IpRow>,
+    location: Option<String>,
+    filtered: bool,
+    sort_by: Signal<IpSort>,
+    descending: Signal<bool>,
+    on_sort: Callback<IpSort>,
     editing: RwSignal<Option<Ip>>,
+    /// The IP whose rDNS editor is open, when this render was made.
+    editing_now: Option<Ip>,
     draft: RwSignal<String>,
     busy: Signal<bool>,
+    /// Rows per page, one of `settings::ROWS_PER_PAGE`.
+    per_page: usize,
+    on_per_page: Callback<usize>,
     /// Why the role may not promote or delete, when it may not.
-    promote_denied: Signal<Option<String>>,
-    delete_denied: Signal<Option<String>>,
-    main_known: Signal<bool>,
+    promote_denied: Option<String>,
+    delete_denied: Option<String>,
+    main_known: bool,
     on_action: Callback<Confirm>,
     on_blocklists: Callback<Ip>,
     /// The screen's DNS results (badges, PTR names).
@@ -519,32 +531,30 @@ struct RowCtx {
     on_rdns_saved: Callback<(Ip, String)>,
     /// Re-read the server after a call whose outcome is unknown.
     on_reread: Callback<()>,
-}
-
-#[component]
-fn IpTable(
-    /// The page of rows shown (0-based), as asked; `table.current` is the one shown.
-    page: RwSignal<usize>,
-    table: Memo<TablePage>,
-    location: Signal<Option<String>>,
-    filtered: Signal<bool>,
-    sort_by: Signal<IpSort>,
-    descending: Signal<bool>,
-    on_sort: Callback<IpSort>,
-    on_per_page: Callback<usize>,
-    row_ctx: RowCtx,
 ) -> impl IntoView {
-    let dns = row_ctx.dns;
+    if rows.is_empty() {
+        let text = match (filtered, location) {
+            (true, _) => "No IP matches the search.".to_string(),
+            (false, Some(l)) => format!("This server has no IPs in location {l}."),
+            (false, None) => "Hostwinds lists no IPs for this server.".into(),
+        };
+        return view! { <p class="empty">{text}</p> }.into_any();
+    }
+    let count = rows.len();
+    let pages = count.div_ceil(per_page).max(1);
+    let current = page.get_untracked().min(pages - 1);
+    let (first, last) = (current * per_page, ((current + 1) * per_page).min(count));
     // The DNS results of the rows shown: asked for once, kept for the screen.
     let settings = use_settings();
-    Effect::new(move |_| {
-        let (named, unnamed) = table.with(|t| {
-            let named: Vec<(Ip, String)> = t.rows.iter().filter_map(|r| r.rdns.as_deref().map(|n| (r.ip, n.to_string()))).collect();
-            let unnamed: Vec<Ip> = t.rows.iter().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
-            (named, unnamed)
-        });
-        dns.want(settings.endpoint.get_untracked(), named, unnamed);
-    });
+    let shown = || rows.iter().skip(first).take(per_page);
+    let named: Vec<(Ip, String)> = shown().filter_map(|r| r.rdns.as_deref().map(|n| (r.ip, n.to_string()))).collect();
+    let unnamed: Vec<Ip> = shown().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
+    Effect::new(move |_| dns.want(settings.endpoint.get_untracked(), named.clone(), unnamed.clone()));
+    let caption = if pages > 1 {
+        format!("IP addresses {}\u{2013}{last} of {count}", first + 1)
+    } else {
+        format!("{count} IP address{}", if count == 1 { "" } else { "es" })
+    };
     let header = move |col: IpSort, label: &'static str| {
         let aria = move || {
             if sort_by.get() != col {
@@ -561,155 +571,137 @@ fn IpTable(
             </th>
         }
     };
-    let empty = Memo::new(move |_| table.with(|t| t.count == 0));
-    let paged = Memo::new(move |_| table.with(|t| t.count > ROWS_PER_PAGE[0]));
-    let several = Memo::new(move |_| table.with(|t| t.pages > 1));
-    let current = move || table.with(|t| t.current);
-    move || {
-        if empty.get() {
-            let text = move || match (filtered.get(), location.get()) {
-                (true, _) => "No IP matches the search.".to_string(),
-                (false, Some(l)) => format!("This server has no IPs in location {l}."),
-                (false, None) => "Hostwinds lists no IPs for this server.".into(),
-            };
-            return view! { <p class="empty">{text}</p> }.into_any();
-        }
-        view! {
-            <table class="data ips">
-                <caption>{move || table.with(TablePage::caption)}</caption>
-                <thead>
-                    <tr>
-                        {header(IpSort::Ip, "IP address")}
-                        {header(IpSort::Role, "Role")}
-                        <th scope="col">"Version"</th>
-                        {header(IpSort::Rdns, "Reverse DNS")}
-                        <th scope="col" title="Whether the rDNS name points back at the IP (forward-confirmed reverse DNS)">"rDNS check"</th>
-                        <th scope="col">"Actions"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    // Slots by position, not rows by IP: the slots stay, their rows change.
-                    <For each=move || 0..table.with(|t| t.rows.len()) key=|i| *i children=move |i| view! { <IpSlot i table ctx=row_ctx/> }/>
-                </tbody>
-            </table>
-            {move || paged.get().then(|| view! {
-                <nav class="pager" aria-label="IP pages">
-                    {move || several.get().then(|| view! {
-                        <button type="button" disabled=move || current() == 0 on:click=move |_| page.set(current().saturating_sub(1))>"Previous"</button>
-                        <span>{move || table.with(|t| format!("Page {} of {}", t.current + 1, t.pages))}</span>
-                        <button type="button" disabled=move || table.with(|t| t.current + 1 >= t.pages) on:click=move |_| page.set(current() + 1)>"Next"</button>
-                    })}
-                    <label for="rows-per-page">"Rows per page"</label>
-                    <select id="rows-per-page" on:change:target=move |ev| {
-                        if let Some(n) = crate::settings::parse_rows_per_page(&ev.target().value()) { on_per_page.run(n) }
-                    }>
-                        {ROWS_PER_PAGE.map(|n| view! {
-                            <option value=n.to_string() prop:selected=move || table.with(|t| t.per_page == n)>{n.to_string()}</option>
-                        })}
-                    </select>
-                </nav>
-            })}
-        }
-        .into_any()
-    }
-}
-
-/// Row `i` of the page shown. Each cell follows the row now at `i`, so a new search or page
-/// rewrites text and attributes here and builds elements only where a row's kind differs
-/// (an editor, a badge, a button a main IP does not have).
-#[component]
-fn IpSlot(i: usize, table: Memo<TablePage>, ctx: RowCtx) -> impl IntoView {
-    let RowCtx { serviceid, editing, draft, busy, promote_denied, delete_denied, main_known, on_action, on_blocklists, dns, on_rdns_saved, on_reread } = ctx;
-    let row = Memo::new(move |_| table.with(|t| t.rows.get(i).cloned()));
-    let ip = Memo::new(move |_| row.with(|r| r.as_ref().map(|r| r.ip)));
-    let is_main = Memo::new(move |_| row.with(|r| r.as_ref().is_some_and(|r| r.is_main)));
-    let ip_text = move || row.with(|r| r.as_ref().map(|r| r.ip_text.clone()).unwrap_or_else(|| Arc::from("")));
-    let is_editing = Memo::new(move |_| editing.get().is_some_and(|e| ip.get() == Some(e)));
-    let can_promote = Memo::new(move |_| main_known.get() && !is_main.get() && ip.get().is_some_and(|ip| !ip.is_v6()));
-    let can_delete = Memo::new(move |_| main_known.get() && !is_main.get() && ip.get().is_some());
-    // Each cell keeps its elements; only their text and attributes follow the row.
-    let rdns = Memo::new(move |_| {
-        row.with(|r| {
-            let r = r.as_ref()?;
-            // Hostwinds' own name needs no PTR: no subscription for those rows.
-            let ptr = match r.rdns_source {
-                Some(RdnsSource::Hostwinds) => None,
-                _ => dns.ptrs.with(|p| p.get(&r.ip).cloned().flatten()),
-            };
-            Some(r.rdns_cell(ptr.as_deref()))
-        })
-        .unwrap_or_default()
-    });
-    let rdns_view = move || {
-        let note = move || rdns.with(|c| c.note.as_ref().map(|n| n.0.clone()));
-        view! {
-            <span class="mono">{move || rdns.with(|c| c.name.clone())}</span>
-            {move || rdns.with(|c| if c.name.is_some() && c.note.is_some() { " " } else { "" })}
-            <span class="muted" title=move || rdns.with(|c| c.note.as_ref().map(|n| n.1))>{note}</span>
-        }
-    };
-    let check = Memo::new(move |_| {
-        let (ip, has_name) = row.with(|r| r.as_ref().map(|r| (r.ip, r.rdns.is_some()))).unzip();
-        let has_name = has_name.unwrap_or(false);
-        // Rows without a name need no check: no subscription for those.
-        let found = ip.filter(|_| has_name).and_then(|ip| dns.checks.with(|m| m.get(&ip).cloned()));
-        CheckCell::of(has_name, found.as_ref())
-    });
-    let check_view = view! {
-        <span class=move || check.with(|c| c.class) title=move || check.with(|c| c.title.clone()) data-verdict=move || check.with(|c| c.verdict.clone())>
-            {move || check.with(|c| c.label)}
-            <span class="visually-hidden">{move || check.with(|c| c.hidden.clone())}</span>
-        </span>
-    };
-    // The clicks act on the row in the slot when clicked.
-    let with_ip = move |f: &dyn Fn(Ip)| {
-        if let Some(ip) = ip.get_untracked() {
-            f(ip)
-        }
-    };
     view! {
-        <tr class:main=move || is_main.get()>
-            <td class="mono">{ip_text}</td>
-            <td><span class=move || if is_main.get() { "badge main" } else { "badge" }>{move || if is_main.get() { "Main" } else { "Secondary" }}</span></td>
-            <td>{move || row.with(|r| r.as_ref().map_or("", IpRow::version))}</td>
-            <td>
-                {move || match (is_editing.get(), ip.get_untracked()) {
-                    (true, Some(ip)) => view! {
-                        <RdnsEditor
-                            serviceid
-                            ip
-                            draft
-                            on_saved=Callback::new(move |(name, _): (String, String)| on_rdns_saved.run((ip, name)))
-                            on_cancel=Callback::new(move |_| editing.set(None))
-                            on_reread
-                        />
-                    }.into_any(),
-                    _ => rdns_view.into_any(),
-                }}
-            </td>
-            <td class="dns-check">{check_view}</td>
-            <td class="row-actions">
-                <button type="button" aria-label=move || format!("Blocklists of {}", ip_text()) on:click=move |_| with_ip(&|ip| on_blocklists.run(ip))>"Blocklists"</button>
-                <button
-                    type="button"
-                    aria-label=move || format!("Edit rDNS of {}", ip_text())
-                    disabled=move || is_editing.get()
-                    on:click=move |_| {
-                        let current = row.with_untracked(|r| r.as_ref().and_then(|r| r.rdns.as_deref().map(str::to_string))).unwrap_or_default();
-                        with_ip(&|ip| { draft.set(current.clone()); editing.set(Some(ip)); })
+        <table class="data ips">
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    {header(IpSort::Ip, "IP address")}
+                    {header(IpSort::Role, "Role")}
+                    <th scope="col">"Version"</th>
+                    {header(IpSort::Rdns, "Reverse DNS")}
+                    <th scope="col" title="Whether the rDNS name points back at the IP (forward-confirmed reverse DNS)">"rDNS check"</th>
+                    <th scope="col">"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().skip(first).take(per_page).map(|r| {
+                    let ip = r.ip;
+                    let (role, class) = if r.is_main { ("Main", "badge main") } else { ("Secondary", "badge") };
+                    let row_for_delete = r.clone();
+                    let current = r.rdns.as_deref().unwrap_or_default().to_string();
+                    let rdns_view = {
+                        let rdns = r.rdns.clone();
+                        let source = r.rdns_source;
+                        move || {
+                            // Hostwinds' own name needs no PTR: no subscription for those rows.
+                            let ptr = match source {
+                                Some(RdnsSource::Hostwinds) => None,
+                                _ => dns.ptrs.with(|p| p.get(&ip).cloned().flatten()),
+                            };
+                            match (&rdns, source, ptr) {
+                                (Some(n), Some(RdnsSource::Hostwinds), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
+                                // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
+                                (Some(n), Some(RdnsSource::SetHere), Some(p)) if !hostwinds::dns::same_name(n, &p) => view! {
+                                    <span class="mono">{n.clone()}</span>" "
+                                    <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">{format!("(set here; the PTR still says {p})")}</span>
+                                }.into_any(),
+                                (_, _, Some(p)) => view! {
+                                    <span class="mono">{p}</span>" "
+                                    <span class="muted" title="Hostwinds does not report rDNS: this is the IP's PTR record, looked up by the proxy">"(PTR)"</span>
+                                }.into_any(),
+                                (Some(n), Some(RdnsSource::SetHere), None) => view! {
+                                    <span class="mono">{n.clone()}</span>" "
+                                    <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">"(set here)"</span>
+                                }.into_any(),
+                                (Some(n), _, None) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
+                                (None, _, None) => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP, and it has no PTR record">"not known"</span> }.into_any(),
+                            }
+                        }
+                    };
+                    let has_name = r.rdns.is_some();
+                    let can_promote = main_known && !r.is_main && !ip.is_v6();
+                    let can_delete = main_known && !r.is_main;
+                    view! {
+                        <tr class:main=r.is_main>
+                            <td class="mono">{ip.to_string()}</td>
+                            <td><span class=class>{role}</span></td>
+                            <td>{r.version()}</td>
+                            <td>
+                                {match editing_now == Some(ip) {
+                                    true => view! {
+                                        <RdnsEditor
+                                            serviceid
+                                            ip
+                                            draft
+                                            on_saved=Callback::new(move |(name, _): (String, String)| on_rdns_saved.run((ip, name)))
+                                            on_cancel=Callback::new(move |_| editing.set(None))
+                                            on_reread
+                                        />
+                                    }.into_any(),
+                                    false => rdns_view.into_any(),
+                                }}
+                            </td>
+                            <td class="dns-check">
+                                {if has_name {
+                                    (move || match dns.checks.with(|m| m.get(&ip).cloned()) {
+                                        None | Some(Check::Pending(_)) => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
+                                        Some(Check::Failed { message, .. }) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
+                                        Some(Check::Done(c)) => view! { <VerdictBadge check=c/> }.into_any(),
+                                    }).into_any()
+                                } else {
+                                    view! { <span class="muted">"\u{2014}"</span> }.into_any()
+                                }}
+                            </td>
+                            <td class="row-actions">
+                                <button type="button" aria-label=format!("Blocklists of {ip}") on:click=move |_| on_blocklists.run(ip)>"Blocklists"</button>
+                                <button
+                                    type="button"
+                                    aria-label=format!("Edit rDNS of {ip}")
+                                    disabled={editing_now == Some(ip)}
+                                    on:click={
+                                        let current = current.clone();
+                                        move |_| { draft.set(current.clone()); editing.set(Some(ip)); }
+                                    }
+                                >"Edit rDNS"</button>
+                                {can_promote.then(|| {
+                                    let denied = promote_denied.is_some();
+                                    view! {
+                                        <button type="button" aria-label=format!("Make main {ip}") title=promote_denied.clone()
+                                            disabled=move || denied || busy.get()
+                                            on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
+                                    }
+                                })}
+                                {can_delete.then(|| {
+                                    let row = row_for_delete.clone();
+                                    let denied = delete_denied.is_some();
+                                    view! {
+                                        <button type="button" class="danger-text" aria-label=format!("Delete {ip}") title=delete_denied.clone()
+                                            disabled=move || denied || busy.get()
+                                            on:click=move |_| on_action.run(Confirm::Delete(row.clone()))>"Delete"</button>
+                                    }
+                                })}
+                            </td>
+                        </tr>
                     }
-                >"Edit rDNS"</button>
-                {move || can_promote.get().then(|| view! {
-                    <button type="button" aria-label=move || format!("Make main {}", ip_text()) title=move || promote_denied.get()
-                        disabled=move || promote_denied.with(Option::is_some) || busy.get()
-                        on:click=move |_| with_ip(&|ip| on_action.run(Confirm::SetMain(ip)))>"Make main"</button>
+                }).collect_view()}
+            </tbody>
+        </table>
+        {(count > ROWS_PER_PAGE[0]).then(|| view! {
+            <nav class="pager" aria-label="IP pages">
+                {(pages > 1).then(|| view! {
+                    <button type="button" disabled={current == 0} on:click=move |_| page.set(current.saturating_sub(1))>"Previous"</button>
+                    <span>{format!("Page {} of {pages}", current + 1)}</span>
+                    <button type="button" disabled={current + 1 >= pages} on:click=move |_| page.set(current + 1)>"Next"</button>
                 })}
-                {move || can_delete.get().then(|| view! {
-                    <button type="button" class="danger-text" aria-label=move || format!("Delete {}", ip_text()) title=move || delete_denied.get()
-                        disabled=move || delete_denied.with(Option::is_some) || busy.get()
-                        on:click=move |_| if let Some(r) = row.get_untracked() { on_action.run(Confirm::Delete(r)) }>"Delete"</button>
-                })}
-            </td>
-        </tr>
+                <label for="rows-per-page">"Rows per page"</label>
+                <select id="rows-per-page" on:change:target=move |ev| {
+                    if let Some(n) = crate::settings::parse_rows_per_page(&ev.target().value()) { on_per_page.run(n) }
+                }>
+                    {ROWS_PER_PAGE.map(|n| view! { <option value=n.to_string() selected={n == per_page}>{n.to_string()}</option> })}
+                </select>
+            </nav>
+        })}
     }
+    .into_any()
 }
