@@ -90,6 +90,13 @@ pub fn IpsPage() -> impl IntoView {
     let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
     let name = Signal::derive(move || server_name(serviceid, instance));
     Effect::new(move |_| set_title(&format!("IPs of {}", name.get())));
+    // Once the list is here, the module of the tabs and workflows opened from this screen can
+    // come without delaying it.
+    Effect::new(move |_| {
+        if ips.with(|r| r.is_some()) {
+            crate::lazy_screens::prefetch_server_screens();
+        }
+    });
 
     let confirm = RwSignal::new(None::<Confirm>);
     let watch = RwSignal::new(Watch::None);

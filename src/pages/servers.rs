@@ -69,8 +69,8 @@ fn ServersTable(rows: Vec<ServerRow>, total: usize) -> impl IntoView {
     view! {
         <table
             class="data servers"
-            on:pointerover=|_| crate::lazy_screens::prefetch_server_screens()
-            on:focusin=|_| crate::lazy_screens::prefetch_server_screens()
+            on:pointerover=|_| crate::lazy_screens::prefetch_ip_screen()
+            on:focusin=|_| crate::lazy_screens::prefetch_ip_screen()
         >
             <caption>{format!("{shown} of {total} servers")}</caption>
             <thead>

@@ -24,19 +24,27 @@ test('the servers list shows the seeded servers', async () => {
   assert.deepEqual(page.errors, []);
 });
 
-test('the first download leaves the server screens out; a pointer over the list fetches them', async () => {
+test('the first download leaves the server screens out; a pointer over the list fetches the IP table, the IP table the other server screens', async () => {
   const page = await newPage(rig.browser, rig.proxy.base);
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
   await page.goto(rig.proxy.base + '/servers');
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
   assert.deepEqual(wasm, ['hostwinds-console_bg.wasm']);
-  const fetched = page.waitForRequest((r) => /split_server_screens\.wasm$/.test(r.url()));
+  const fetched = page.waitForRequest((r) => /split_ip_screen\.wasm$/.test(r.url()));
   await page.locator('table.servers tbody tr').first().hover();
   await fetched;
+  assert.ok(!wasm.includes('split_server_screens.wasm'), wasm.join(' '));
+  // Once the IP table is shown, the module of the tabs and workflows comes.
+  const others = page.waitForRequest((r) => /split_server_screens\.wasm$/.test(r.url()));
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).click();
   await page.getByTestId('main-ip').waitFor();
-  assert.equal(wasm.filter((w) => w === 'split_server_screens.wasm').length, 1, wasm.join(' '));
+  await page.locator('table.ips tbody tr').first().waitFor();
+  await others;
+  await page.getByRole('link', { name: 'Firewall' }).click();
+  await page.locator('table.rules tbody tr').first().waitFor();
+  // Each file once, whatever opened it; no chunk twice; the account screens not at all.
+  for (const name of new Set(wasm)) assert.equal(wasm.filter((w) => w === name).length, 1, wasm.join(' '));
   assert.ok(!wasm.includes('split_account_screens.wasm'), wasm.join(' '));
   assert.deepEqual(page.errors, []);
 });

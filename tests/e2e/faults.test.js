@@ -167,9 +167,9 @@ test('a panic shows a clear view with a reload button instead of a dead page', a
 
 test('a screen whose module does not arrive says so, and Reload brings it', async () => {
   const page = await servers();
-  // The server screens' wasm module (cut out of the first download) fails to arrive, as when
+  // The IP table's wasm module (cut out of the first download) fails to arrive, as when
   // the network drops or the console was updated since the tab was opened.
-  const blocked = (url) => /\/pkg-[0-9a-f]+\/(split_server_screens|chunk_\d+)\.wasm$/.test(new URL(url).pathname);
+  const blocked = (url) => /\/pkg-[0-9a-f]+\/(split_\w+|chunk_\d+)\.wasm$/.test(new URL(url).pathname);
   await page.route(blocked, (route) => route.abort('failed'));
   await page.locator('table.servers tbody tr').first().getByRole('link').first().click();
   const err = alert(page, 'This screen could not be loaded');
