@@ -113,8 +113,9 @@ pub fn prefetch_ip_screen() {
     prefetch(Module::Ips);
 }
 
-/// Start fetching the other server screens' module (called once the IP table is shown, so it
-/// never delays it), so the tabs and workflows opened from there wait only for their data.
+/// Start fetching the other server screens' module before it is asked for (a pointer over
+/// or focus in the server tabs or the IP screen's actions, a delete confirmation), so those
+/// screens wait only for their data.
 pub fn prefetch_server_screens() {
     prefetch(Module::Server);
 }

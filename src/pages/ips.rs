@@ -90,15 +90,16 @@ pub fn IpsPage() -> impl IntoView {
     let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
     let name = Signal::derive(move || server_name(serviceid, instance));
     Effect::new(move |_| set_title(&format!("IPs of {}", name.get())));
-    // Once the list is here, the module of the tabs and workflows opened from this screen can
-    // come without delaying it.
+
+    let confirm = RwSignal::new(None::<Confirm>);
+    // The remove workflow, offered by the delete confirmation, is in the other server
+    // screens' module: fetched when the confirmation opens (not on load, where it would
+    // compete with this screen's own reads: Lighthouse's LCP got 0.6 s worse).
     Effect::new(move |_| {
-        if ips.with(|r| r.is_some()) {
+        if matches!(confirm.get(), Some(Confirm::Delete(_))) {
             crate::lazy_screens::prefetch_server_screens();
         }
     });
-
-    let confirm = RwSignal::new(None::<Confirm>);
     let watch = RwSignal::new(Watch::None);
     let editing = RwSignal::new(None::<Ip>);
     let dns = DnsCache::new();
@@ -281,7 +282,9 @@ pub fn IpsPage() -> impl IntoView {
 
     view! {
         <ServerFrame serviceid instance/>
-        <section class="server-actions" aria-label="Server actions">
+        <section class="server-actions" aria-label="Server actions"
+            on:pointerover=|_| crate::lazy_screens::prefetch_server_screens()
+            on:focusin=|_| crate::lazy_screens::prefetch_server_screens()>
             <button type="button" title=move || gate(ActionName::ChangeMainIp).get()
                 disabled=move || is_busy.get() || gate(ActionName::ChangeMainIp).get().is_some()
                 on:click=move |_| confirm.set(Some(Confirm::Rotate))>
