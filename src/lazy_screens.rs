@@ -120,6 +120,13 @@ pub fn prefetch_server_screens() {
     prefetch(Module::Server);
 }
 
+/// Both modules a server's tabs lead to (a page opened on the firewall tab has not fetched the
+/// IP table's).
+pub fn prefetch_server_tabs() {
+    prefetch(Module::Ips);
+    prefetch(Module::Server);
+}
+
 /// Once per module and page; a failed fetch is tried again when one of its screens opens.
 fn prefetch(m: Module) {
     thread_local! { static STARTED: std::cell::RefCell<Vec<Module>> = const { std::cell::RefCell::new(Vec::new()) }; }

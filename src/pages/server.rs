@@ -70,10 +70,10 @@ pub fn ServerFrame(
             let tab_link = move |href: String, label: &'static str| view! { <A href=href exact=true>{label}</A> };
             view! {
                 <div class="server-bar">
-                    // The firewall and SMTP tabs are in the other server screens' module.
+                    // The tabs lead to two modules: the IP table's and the other server screens'.
                     <nav class="tabs" aria-label="Server"
-                        on:pointerover=|_| crate::lazy_screens::prefetch_server_screens()
-                        on:focusin=|_| crate::lazy_screens::prefetch_server_screens()>
+                        on:pointerover=|_| crate::lazy_screens::prefetch_server_tabs()
+                        on:focusin=|_| crate::lazy_screens::prefetch_server_tabs()>
                         {tab_link(base.clone(), "IPs")}
                         {tab_link(format!("{base}/firewall"), "Firewall")}
                         {tab_link(format!("{base}/smtp"), "SMTP filters")}

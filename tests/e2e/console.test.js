@@ -51,6 +51,22 @@ test('the first download leaves the server screens out; a pointer over the list 
   assert.deepEqual(page.errors, []);
 });
 
+test('a page opened on the firewall tab fetches the IP table when a pointer is over the tabs', async () => {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
+  await page.goto(rig.proxy.base + '/servers/20001/firewall');
+  await page.locator('table.rules tbody tr').first().waitFor();
+  assert.ok(!wasm.includes('split_ip_screen.wasm'), wasm.join(' '));
+  const ips = page.waitForRequest((r) => /split_ip_screen\.wasm$/.test(r.url()));
+  await page.getByRole('navigation', { name: 'Server' }).hover();
+  await ips;
+  await page.getByRole('link', { name: 'IPs', exact: true }).click();
+  await page.locator('table.ips tbody tr').first().waitFor();
+  for (const name of new Set(wasm)) assert.equal(wasm.filter((w) => w === name).length, 1, wasm.join(' '));
+  assert.deepEqual(page.errors, []);
+});
+
 test('the filter narrows the servers and lives in the URL', async () => {
   const page = await open('/servers');
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
