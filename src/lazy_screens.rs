@@ -5,7 +5,7 @@
 //! screens of one server, and the account-wide ones. One per screen made ~100 small shared
 //! modules for the IP table alone (one request each); three make eight files, four of them for
 //! the IP table, fetched together. The IP table has its own module because it is the screen
-//! most visits go to: its deep link loads 67 KB gzip less than with the other server screens.
+//! most visits go to: its deep link loads ~64 KiB gzip less than with the other server screens.
 //! The server list and sign-in stay in the first download, as every visit starts at one of them.
 
 use crate::pages::{
