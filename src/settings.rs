@@ -10,8 +10,9 @@ const THEME_KEY: &str = "hostwinds.theme";
 const ROWS_KEY: &str = "hostwinds.rows_per_page";
 
 /// Rows per page of the IP table. 25 by default (as Linode's console): a search keystroke on a
-/// 10,000-IP server then stays within a frame's 16 ms on these machines, where 50 rows take
-/// ~20 ms, most of it laying out the new text (`cargo xtask bench` measures both).
+/// 10,000-IP server then takes about a frame's 16 ms on these machines (13–21 ms across bench
+/// runs), where 50 rows take 20–29 ms, most of it laying out the new text (`cargo xtask bench`
+/// measures both).
 pub const ROWS_PER_PAGE: [usize; 4] = [25, 50, 100, 200];
 pub const DEFAULT_ROWS_PER_PAGE: usize = 25;
 

@@ -6,6 +6,17 @@ const { suite, newPage, tableRows } = require('./harness');
 
 const rig = suite();
 
+// The wasm files a page asks for, by name, in order.
+function wasmRequests(page) {
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
+  return wasm;
+}
+
+function eachOnce(wasm) {
+  for (const name of new Set(wasm)) assert.equal(wasm.filter((w) => w === name).length, 1, wasm.join(' '));
+}
+
 async function open(path) {
   const page = await newPage(rig.browser, rig.proxy.base);
   await page.goto(rig.proxy.base + path);
@@ -26,8 +37,7 @@ test('the servers list shows the seeded servers', async () => {
 
 test('the first download leaves the server screens out; a pointer over the list fetches the IP table, over the tabs the other server screens', async () => {
   const page = await newPage(rig.browser, rig.proxy.base);
-  const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
+  const wasm = wasmRequests(page);
   await page.goto(rig.proxy.base + '/servers');
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
   assert.deepEqual(wasm, ['hostwinds-console_bg.wasm']);
@@ -46,15 +56,14 @@ test('the first download leaves the server screens out; a pointer over the list 
   await page.getByRole('link', { name: 'Firewall' }).click();
   await page.locator('table.rules tbody tr').first().waitFor();
   // Each file once, whatever asked for it; the account screens not at all.
-  for (const name of new Set(wasm)) assert.equal(wasm.filter((w) => w === name).length, 1, wasm.join(' '));
+  eachOnce(wasm);
   assert.ok(!wasm.includes('split_account_screens.wasm'), wasm.join(' '));
   assert.deepEqual(page.errors, []);
 });
 
 test('a page opened on the firewall tab fetches the IP table when a pointer is over the tabs', async () => {
   const page = await newPage(rig.browser, rig.proxy.base);
-  const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
+  const wasm = wasmRequests(page);
   await page.goto(rig.proxy.base + '/servers/20001/firewall');
   await page.locator('table.rules tbody tr').first().waitFor();
   assert.ok(!wasm.includes('split_ip_screen.wasm'), wasm.join(' '));
@@ -63,7 +72,21 @@ test('a page opened on the firewall tab fetches the IP table when a pointer is o
   await ips;
   await page.getByRole('link', { name: 'IPs', exact: true }).click();
   await page.locator('table.ips tbody tr').first().waitFor();
-  for (const name of new Set(wasm)) assert.equal(wasm.filter((w) => w === name).length, 1, wasm.join(' '));
+  eachOnce(wasm);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a delete confirmation fetches the module of the remove workflow it offers', async () => {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  const wasm = wasmRequests(page);
+  await page.goto(rig.proxy.base + '/servers/20001');
+  await page.locator('table.ips tbody tr').first().waitFor();
+  assert.ok(!wasm.includes('split_server_screens.wasm'), wasm.join(' '));
+  const others = page.waitForRequest((r) => /split_server_screens\.wasm$/.test(r.url()));
+  await page.getByRole('button', { name: 'Delete 192.0.2.11' }).click();
+  await page.getByRole('dialog').waitFor();
+  await others;
+  eachOnce(wasm);
   assert.deepEqual(page.errors, []);
 });
 
