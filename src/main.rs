@@ -27,6 +27,25 @@ fn main() {
     // The first screen's module, when it is a lazy one, before anything renders (see there).
     wasm_bindgen_futures::spawn_local(async move {
         lazy_screens::preload_for(&path).await;
+        // Instantiating the module and the first render are each a long task on a slow
+        // device: the browser gets a turn between them (input, paint), which shortens the
+        // time the page cannot answer (Lighthouse's total blocking time).
+        yield_to_browser().await;
         leptos::mount::mount_to_body(app::App);
     });
+}
+
+/// Resolves in a new task (a zero-delay timeout), after the browser has had its turn.
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            // Without a window (never in a page) there is nothing to yield to: go on at once.
+            if w.set_timeout_with_callback(&resolve).is_err() {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        } else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
