@@ -61,6 +61,31 @@ test('the first download leaves the server screens out; a pointer over the list 
   assert.deepEqual(page.errors, []);
 });
 
+test('a deep link fetches its screen\'s module alongside the first download (the page preloads it), each file once', async () => {
+  for (const [path, module] of [['/servers/20001', 'ip_screen'], ['/servers/20001/firewall/', 'server_screens'], ['/activity', 'account_screens'], ['/servers', null]]) {
+    const page = await newPage(rig.browser, rig.proxy.base);
+    const wasm = wasmRequests(page);
+    await page.goto(rig.proxy.base + path);
+    // Every screen names itself in the title once it is shown.
+    await page.waitForFunction(() => document.title.includes(' \u00b7 '));
+    const split = await page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((e) => /\/(split_\w+|chunk_\d+)\.wasm$/.test(e.name))
+      .map((e) => ({ file: e.name.split('/').pop(), by: e.initiatorType })));
+    const label = `${path}: ${JSON.stringify(split)}`;
+    if (module) {
+      assert.ok(split.some((e) => e.file === `split_${module}.wasm`), label);
+      assert.ok(split.every((e) => e.by === 'link'), label);
+      assert.deepEqual(split.filter((e) => e.file.startsWith('split_')).map((e) => e.file), [`split_${module}.wasm`], label);
+    } else {
+      assert.deepEqual(split, [], label);
+    }
+    // A preload the module's own fetch did not match would show as a second request.
+    eachOnce(wasm);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
 test('a page opened on the firewall tab fetches the IP table when a pointer is over the tabs', async () => {
   const page = await newPage(rig.browser, rig.proxy.base);
   const wasm = wasmRequests(page);
