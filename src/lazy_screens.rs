@@ -86,7 +86,9 @@ impl Module {
     }
 }
 
-/// Which module the screen at `path` is in (the routes of `src/app.rs`).
+/// Which module the screen at `path` is in (the routes of `src/app.rs`). The page's preload
+/// script (`page` in xtask/src/console.rs) has the same rule in JavaScript, as it runs before
+/// any wasm: change both (`console.test.js` opens a deep link of each module).
 fn module_of(path: &str) -> Option<Module> {
     let path = path.trim_end_matches('/');
     if let Some(rest) = path.strip_prefix("/servers/").filter(|rest| !rest.is_empty()) {
