@@ -13,6 +13,19 @@ function wasmRequests(page) {
   return wasm;
 }
 
+// A page opened on `path`, with the wasm files it asks for recorded from the start.
+async function openRecording(path) {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  const wasm = wasmRequests(page);
+  await page.goto(rig.proxy.base + path);
+  return { page, wasm };
+}
+
+// Resolves when the page asks for the split module `name` (ip_screen, server_screens, ...).
+function moduleFetched(page, name) {
+  return page.waitForRequest((r) => r.url().endsWith(`/split_${name}.wasm`));
+}
+
 function eachOnce(wasm) {
   for (const name of new Set(wasm)) assert.equal(wasm.filter((w) => w === name).length, 1, wasm.join(' '));
 }
@@ -36,12 +49,10 @@ test('the servers list shows the seeded servers', async () => {
 });
 
 test('the first download leaves the server screens out; a pointer over the list fetches the IP table, over the tabs the other server screens', async () => {
-  const page = await newPage(rig.browser, rig.proxy.base);
-  const wasm = wasmRequests(page);
-  await page.goto(rig.proxy.base + '/servers');
+  const { page, wasm } = await openRecording('/servers');
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).waitFor();
   assert.deepEqual(wasm, ['hostwinds-console_bg.wasm']);
-  const fetched = page.waitForRequest((r) => /split_ip_screen\.wasm$/.test(r.url()));
+  const fetched = moduleFetched(page, 'ip_screen');
   await page.locator('table.servers tbody tr').first().hover();
   await fetched;
   await page.getByRole('link', { name: 'mx1.mail.example.com' }).click();
@@ -50,7 +61,7 @@ test('the first download leaves the server screens out; a pointer over the list 
   // Not on load, where it would compete with the IP screen's reads: on the way to a tab.
   await page.waitForTimeout(300);
   assert.ok(!wasm.includes('split_server_screens.wasm'), wasm.join(' '));
-  const others = page.waitForRequest((r) => /split_server_screens\.wasm$/.test(r.url()));
+  const others = moduleFetched(page, 'server_screens');
   await page.getByRole('navigation', { name: 'Server' }).hover();
   await others;
   await page.getByRole('link', { name: 'Firewall' }).click();
@@ -63,9 +74,7 @@ test('the first download leaves the server screens out; a pointer over the list 
 
 test('a deep link fetches its screen\'s module alongside the first download (the page preloads it), each file once', async () => {
   for (const [path, module] of [['/servers/20001', 'ip_screen'], ['/servers/20001/firewall/', 'server_screens'], ['/activity', 'account_screens'], ['/servers', null]]) {
-    const page = await newPage(rig.browser, rig.proxy.base);
-    const wasm = wasmRequests(page);
-    await page.goto(rig.proxy.base + path);
+    const { page, wasm } = await openRecording(path);
     // Every screen names itself in the title once it is shown.
     await page.waitForFunction(() => document.title.includes(' \u00b7 '));
     const split = await page.evaluate(() => performance.getEntriesByType('resource')
@@ -87,12 +96,10 @@ test('a deep link fetches its screen\'s module alongside the first download (the
 });
 
 test('a page opened on the firewall tab fetches the IP table when a pointer is over the tabs', async () => {
-  const page = await newPage(rig.browser, rig.proxy.base);
-  const wasm = wasmRequests(page);
-  await page.goto(rig.proxy.base + '/servers/20001/firewall');
+  const { page, wasm } = await openRecording('/servers/20001/firewall');
   await page.locator('table.rules tbody tr').first().waitFor();
   assert.ok(!wasm.includes('split_ip_screen.wasm'), wasm.join(' '));
-  const ips = page.waitForRequest((r) => /split_ip_screen\.wasm$/.test(r.url()));
+  const ips = moduleFetched(page, 'ip_screen');
   await page.getByRole('navigation', { name: 'Server' }).hover();
   await ips;
   await page.getByRole('link', { name: 'IPs', exact: true }).click();
@@ -102,12 +109,10 @@ test('a page opened on the firewall tab fetches the IP table when a pointer is o
 });
 
 test('a delete confirmation fetches the module of the remove workflow it offers', async () => {
-  const page = await newPage(rig.browser, rig.proxy.base);
-  const wasm = wasmRequests(page);
-  await page.goto(rig.proxy.base + '/servers/20001');
+  const { page, wasm } = await openRecording('/servers/20001');
   await page.locator('table.ips tbody tr').first().waitFor();
   assert.ok(!wasm.includes('split_server_screens.wasm'), wasm.join(' '));
-  const others = page.waitForRequest((r) => /split_server_screens\.wasm$/.test(r.url()));
+  const others = moduleFetched(page, 'server_screens');
   await page.getByRole('button', { name: 'Delete 192.0.2.11' }).click();
   await page.getByRole('dialog').waitFor();
   await others;
