@@ -4,7 +4,12 @@ use clap::Parser;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
+// One thread for the server's own work (blocking work, SQLite and password hashing, still
+// goes to tokio's blocking pool). A proxy in front of a remote API waits, it does not compute:
+// on 2 cores shared with its peers the work-stealing runtime's cross-thread wake-ups cost a
+// quarter of the CPU of a read (`cargo xtask bench`: 30-32 vs 35-48 us per read), and one
+// thread still forwards ~30,000 reads a second, far beyond a team of operators.
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(

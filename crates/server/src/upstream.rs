@@ -98,7 +98,7 @@ impl Upstream {
                 let status = resp.status().as_u16();
                 // A body cut off mid-way is still worth decoding: decode reports it.
                 let bytes = resp.bytes().await.map_err(|e| classify(&e, *timeout))?;
-                let body = String::from_utf8(bytes.to_vec()).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let body = String::from_utf8(Vec::from(bytes)).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 Ok(Reply { status, body })
             }
         }
