@@ -44,11 +44,13 @@ function freePort() {
 }
 
 // Asynchronous, so this process keeps draining the servers' output while wrk runs.
-async function wrk(url, body, headers) {
+async function wrk(url, body, headers, { conns = 16, pid } = {}) {
   const lua = path.join(tmp, `wrk-${Math.random().toString(36).slice(2)}.lua`);
   const hs = Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join('\n');
   fs.writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\n${hs}\n`);
-  const { stdout: out } = await execFileAsync('wrk', ['-t2', '-c16', `-d${SECS}s`, '--latency', '-s', lua, url], { encoding: 'utf8' });
+  const cpu0 = pid && cpuTicks(pid);
+  const { stdout: out } = await execFileAsync('wrk', [`-t${Math.min(2, conns)}`, `-c${conns}`, `-d${SECS}s`, '--latency', '-s', lua, url], { encoding: 'utf8' });
+  const cpu1 = pid && cpuTicks(pid);
   const ms = (label) => {
     const m = out.match(new RegExp(`\\s${label}%\\s+([\\d.]+)(us|ms|s)`));
     if (!m) return null;
@@ -56,7 +58,19 @@ async function wrk(url, body, headers) {
   };
   const rps = Number((out.match(/Requests\/sec:\s+([\d.]+)/) || [])[1]);
   const non2xx = Number((out.match(/Non-2xx or 3xx responses:\s+(\d+)/) || [0, 0])[1]);
-  return { rps, p50: ms('50'), p99: ms('99'), non2xx };
+  const requests = Number((out.match(/(\d+) requests in/) || [])[1]);
+  // The middle hop's CPU time (user + system, from /proc) per request: less noisy than
+  // latency on a shared machine, and what its added latency is made of.
+  const cpu_us = pid && requests ? ((cpu1 - cpu0) * 1e6) / CLOCK_TICKS / requests : null;
+  return { rps, p50: ms('50'), p99: ms('99'), non2xx, cpu_us };
+}
+
+// Kernel clock ticks a second (`getconf CLK_TCK`), the unit of /proc's CPU times.
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+function cpuTicks(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime, stime
 }
 
 async function proxyBench() {
@@ -78,15 +92,23 @@ http { access_log off;
   const proxy = await start(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', '/nonexistent', '--database', ':memory:',
     '--users', users, '--upstream', `${sim}/cloud/api.php`], { HOSTWINDS_API_KEY: KEY, RUST_LOG: 'warn,hostwinds_proxy::cli=info' },
   /console and proxy on (http:\/\/[\d.:]+)/);
+  const proxyPid = children[children.length - 1].pid;
   await new Promise((r) => setTimeout(r, 300));
   const login = await fetch(`${proxy}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' }, body: 'username=bench&password=bench' });
   const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
   const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
   const read = 'action=get_instance&serviceid=20001';
-  const direct = await wrk(`${sim}/cloud/api.php`, `${read}&API=${KEY}`, form);
-  const viaNginx = await wrk(`http://127.0.0.1:${nginxPort}/cloud/api.php`, `${read}&API=${KEY}`, form);
-  const viaProxy = await wrk(`${proxy}/api`, read, { ...form, Cookie: cookie, 'X-Hostwinds-Console': '1' });
-  return { direct, nginx: viaNginx, proxy: viaProxy };
+  // nginx's master forks the worker that does the work.
+  const worker = Number(fs.readFileSync(`/proc/${nginx.pid}/task/${nginx.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  const run = async (conns) => ({
+    direct: await wrk(`${sim}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns }),
+    nginx: await wrk(`http://127.0.0.1:${nginxPort}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns, pid: worker }),
+    proxy: await wrk(`${proxy}/api`, read, { ...form, Cookie: cookie, 'X-Hostwinds-Console': '1' }, { conns, pid: proxyPid }),
+  });
+  // Under load (16 connections: on 2 cores latency then follows throughput), and one
+  // connection (one operator's read: nothing queues, the latency is each hop's own).
+  const loaded = await run(16);
+  return { ...loaded, one_connection: await run(1) };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -324,7 +346,16 @@ async function lighthouseBench() {
       ...['direct', 'nginx', 'proxy'].map((k) => `| ${k === 'direct' ? 'simulator directly' : k === 'nginx' ? 'nginx proxy_pass' : 'hostwinds-proxy'} | ${f(p[k].rps, 0)} | ${f(p[k].p50)} | ${f(p[k].p99)} | ${p[k].non2xx} |`),
       '', `Throughput vs direct: nginx ${f(p.nginx.rps / p.direct.rps)}x, proxy ${f(p.proxy.rps / p.direct.rps)}x. ` +
         `Added p50 latency: nginx ${f(p.nginx.p50 - p.direct.p50, 3)} ms, proxy ${f(p.proxy.p50 - p.direct.p50, 3)} ms ` +
-        `(the proxy also checks the session and role, validates, redacts).`, '']),
+        `(the proxy also checks the session and role, validates, redacts). ` +
+        `CPU per read: nginx's worker ${f(p.nginx.cpu_us, 1)} µs, the proxy ${f(p.proxy.cpu_us, 1)} µs.`, '',
+      ...(!p.one_connection ? [] : (() => {
+        const o = p.one_connection;
+        return [`One connection (wrk -t1 -c1: one operator's reads, nothing queues):`, '',
+          '| path | req/s | p50 ms | p99 ms | non-2xx |', '|---|---|---|---|---|',
+          ...['direct', 'nginx', 'proxy'].map((k) => `| ${k === 'direct' ? 'simulator directly' : k === 'nginx' ? 'nginx proxy_pass' : 'hostwinds-proxy'} | ${f(o[k].rps, 0)} | ${f(o[k].p50, 3)} | ${f(o[k].p99, 3)} | ${o[k].non2xx} |`),
+          '', `Added p50 latency: nginx ${f(o.nginx.p50 - o.direct.p50, 3)} ms, proxy ${f(o.proxy.p50 - o.direct.p50, 3)} ms. ` +
+            `CPU per read: nginx's worker ${f(o.nginx.cpu_us, 1)} µs, the proxy ${f(o.proxy.cpu_us, 1)} µs.`, ''];
+      })())]),
     ...(!report.load ? [] : [
     `## Navigation to the IP table visible (median of ${report.load.runs}, headless Chromium, loopback)`, '',
     `Console ${f(report.load.console_ms, 1)} ms, static HTML of the same table ${f(report.load.static_ms, 1)} ms: ratio ${f(report.load.console_ms / report.load.static_ms)}x.`, '',
