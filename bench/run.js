@@ -331,6 +331,9 @@ async function lighthouseBench() {
   const later = report.bundle.filter((a) => !a.first_load);
   const sum = (k, list = first) => list.reduce((a, b) => a + b[k], 0);
   const p = report.proxy;
+  const readsTable = (runs, digits) => ['| path | req/s | p50 ms | p99 ms | non-2xx |', '|---|---|---|---|---|',
+    ...[['direct', 'simulator directly'], ['nginx', 'nginx proxy_pass'], ['proxy', 'hostwinds-proxy']].map(([k, name]) =>
+      `| ${name} | ${f(runs[k].rps, 0)} | ${f(runs[k].p50, digits)} | ${f(runs[k].p99, digits)} | ${runs[k].non2xx} |`)];
   const lines = [
     `# Bench report, ${report.date}`, '', `Machine: ${report.machine}. Command: \`cargo xtask bench\`.`, '',
     '## First-load assets (release build)', '', '| file | raw KiB | gzip KiB | brotli KiB |', '|---|---|---|---|',
@@ -342,8 +345,7 @@ async function lighthouseBench() {
       `| **total** | ${kib(sum('raw', later))} | ${kib(sum('gzip', later))} | ${kib(sum('brotli', later))} |`, '']),
     ...(!p ? [] : [
       `## Reads through the proxy (wrk -t2 -c16 -d${SECS}s, get_instance; per-request logging off, as nginx's access log)`, '',
-      '| path | req/s | p50 ms | p99 ms | non-2xx |', '|---|---|---|---|---|',
-      ...['direct', 'nginx', 'proxy'].map((k) => `| ${k === 'direct' ? 'simulator directly' : k === 'nginx' ? 'nginx proxy_pass' : 'hostwinds-proxy'} | ${f(p[k].rps, 0)} | ${f(p[k].p50)} | ${f(p[k].p99)} | ${p[k].non2xx} |`),
+      ...readsTable(p, 2),
       '', `Throughput vs direct: nginx ${f(p.nginx.rps / p.direct.rps)}x, proxy ${f(p.proxy.rps / p.direct.rps)}x. ` +
         `Added p50 latency: nginx ${f(p.nginx.p50 - p.direct.p50, 3)} ms, proxy ${f(p.proxy.p50 - p.direct.p50, 3)} ms ` +
         `(the proxy also checks the session and role, validates, redacts). ` +
@@ -351,8 +353,7 @@ async function lighthouseBench() {
       ...(!p.one_connection ? [] : (() => {
         const o = p.one_connection;
         return [`One connection (wrk -t1 -c1: one operator's reads, nothing queues):`, '',
-          '| path | req/s | p50 ms | p99 ms | non-2xx |', '|---|---|---|---|---|',
-          ...['direct', 'nginx', 'proxy'].map((k) => `| ${k === 'direct' ? 'simulator directly' : k === 'nginx' ? 'nginx proxy_pass' : 'hostwinds-proxy'} | ${f(o[k].rps, 0)} | ${f(o[k].p50, 3)} | ${f(o[k].p99, 3)} | ${o[k].non2xx} |`),
+          ...readsTable(o, 3),
           '', `Added p50 latency: nginx ${f(o.nginx.p50 - o.direct.p50, 3)} ms, proxy ${f(o.proxy.p50 - o.direct.p50, 3)} ms. ` +
             `CPU per read: nginx's worker ${f(o.nginx.cpu_us, 1)} µs, the proxy ${f(o.proxy.cpu_us, 1)} µs.`, ''];
       })())]),

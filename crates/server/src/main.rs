@@ -6,9 +6,10 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 // One thread for the server's own work (blocking work, SQLite and password hashing, still
 // goes to tokio's blocking pool). A proxy in front of a remote API waits, it does not compute:
-// on 2 cores shared with its peers the work-stealing runtime's cross-thread wake-ups cost a
-// quarter of the CPU of a read (`cargo xtask bench`: 30-32 vs 35-48 us per read), and one
-// thread still forwards ~30,000 reads a second, far beyond a team of operators.
+// on 2 cores shared with its peers the work-stealing runtime's thread switches and cross-core
+// wake-ups cost a third of the CPU of a read (28-32 vs 42-46 us, `cargo xtask bench`'s wrk
+// run), and one thread still forwards ~30,000 reads a second, far beyond a team of operators.
+// The price: while one answer is redacted (a 10,000-IP list is the largest) the others wait.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     tracing_subscriber::fmt()
