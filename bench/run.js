@@ -98,8 +98,14 @@ http { access_log off;
   const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
   const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
   const read = 'action=get_instance&serviceid=20001';
-  // nginx's master forks the worker that does the work.
-  const worker = Number(fs.readFileSync(`/proc/${nginx.pid}/task/${nginx.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  // nginx's master forks the worker that does the work. Without the worker's pid (a kernel
+  // without /proc's children list) its CPU figure is n/a, the rest of the run unchanged.
+  let worker = null;
+  try {
+    worker = Number(fs.readFileSync(`/proc/${nginx.pid}/task/${nginx.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || null;
+  } catch (e) {
+    console.error(`bench: nginx's worker not found (${e.message}): no CPU figure for it`);
+  }
   const run = async (conns) => ({
     direct: await wrk(`${sim}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns }),
     nginx: await wrk(`http://127.0.0.1:${nginxPort}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns, pid: worker }),
