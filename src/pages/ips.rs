@@ -377,7 +377,7 @@ pub fn IpsPage() -> impl IntoView {
                                     editing
                                     editing_now
                                     draft
-                                    busy=is_busy
+                                    busy=is_busy.get()
                                     per_page
                                     on_per_page=Callback::new(move |n: usize| settings.save_rows_per_page(n))
                                     promote_denied
@@ -526,7 +526,9 @@ fn IpTable(
     /// The IP whose rDNS editor is open, when this render was made.
     editing_now: Option<Ip>,
     draft: RwSignal<String>,
-    busy: Signal<bool>,
+    /// Whether a change is running on the server, when this render was made (the table renders
+    /// again when that changes, instead of every row's buttons watching it).
+    busy: bool,
     /// Rows per page, one of `settings::ROWS_PER_PAGE`.
     per_page: usize,
     on_per_page: Callback<usize>,
@@ -634,7 +636,8 @@ fn IpTable(
                     let can_delete = main_known && !r.is_main;
                     view! {
                         <tr class:main=r.is_main>
-                            <td class="mono">{ip.to_string()}</td>
+                            // The row's text, made once per read: formatting an IPv6 address costs.
+                            <td class="mono">{r.ip_text.clone()}</td>
                             <td><span class=class>{role}</span></td>
                             <td>{r.version()}</td>
                             <td>
@@ -664,10 +667,10 @@ fn IpTable(
                                 }}
                             </td>
                             <td class="row-actions">
-                                <button type="button" aria-label=format!("Blocklists of {ip}") on:click=move |_| on_blocklists.run(ip)>"Blocklists"</button>
+                                <button type="button" aria-label=format!("Blocklists of {}", r.ip_text) on:click=move |_| on_blocklists.run(ip)>"Blocklists"</button>
                                 <button
                                     type="button"
-                                    aria-label=format!("Edit rDNS of {ip}")
+                                    aria-label=format!("Edit rDNS of {}", r.ip_text)
                                     disabled={editing_now == Some(ip)}
                                     on:click={
                                         let current = current.clone();
@@ -677,17 +680,18 @@ fn IpTable(
                                 {can_promote.then(|| {
                                     let denied = promote_denied.is_some();
                                     view! {
-                                        <button type="button" aria-label=format!("Make main {ip}") title=promote_denied.clone()
-                                            disabled=move || denied || busy.get()
+                                        <button type="button" aria-label=format!("Make main {}", r.ip_text) title=promote_denied.clone()
+                                            disabled={denied || busy}
                                             on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
                                     }
                                 })}
                                 {can_delete.then(|| {
-                                    let row = row_for_delete.clone();
                                     let denied = delete_denied.is_some();
+                                    let label = format!("Delete {}", r.ip_text);
+                                    let row = row_for_delete.clone();
                                     view! {
-                                        <button type="button" class="danger-text" aria-label=format!("Delete {ip}") title=delete_denied.clone()
-                                            disabled=move || denied || busy.get()
+                                        <button type="button" class="danger-text" aria-label=label title=delete_denied.clone()
+                                            disabled={denied || busy}
                                             on:click=move |_| on_action.run(Confirm::Delete(row.clone()))>"Delete"</button>
                                     }
                                 })}

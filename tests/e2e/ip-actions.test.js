@@ -149,8 +149,12 @@ test('regenerating networking warns of the reboot, then follows the server until
   await page.getByRole('status').filter({ hasText: 'Regenerating Network for Server#20001' }).waitFor();
   const watch = page.getByTestId('watch');
   await watch.getByText(/Regenerating networking; the server reboots.*status (REBUILD|REBOOT)/).waitFor();
+  // No other change on the server meanwhile: the rows' actions wait too, and come back after.
+  const rowActions = [page.getByRole('button', { name: 'Make main 192.0.2.11' }), page.getByRole('button', { name: 'Delete 192.0.2.11' })];
+  for (const b of rowActions) assert.equal(await b.isDisabled(), true, 'a row action while networking is rebuilt');
   await watch.getByText('Networking regenerated: the server is ACTIVE again.').waitFor({ timeout: 20000 });
   await watch.getByText('status ACTIVE · vm active · task none').waitFor();
+  for (const b of rowActions) await page.waitForFunction((el) => !el.disabled, await b.elementHandle());
   assert.deepEqual(page.errors, []);
 });
 
