@@ -686,11 +686,10 @@ fn IpTable(
                                     }
                                 })}
                                 {can_delete.then(|| {
-                                    let denied = delete_denied.is_some();
-                                    let label = format!("Delete {}", r.ip_text);
                                     let row = row_for_delete.clone();
+                                    let denied = delete_denied.is_some();
                                     view! {
-                                        <button type="button" class="danger-text" aria-label=label title=delete_denied.clone()
+                                        <button type="button" class="danger-text" aria-label=format!("Delete {}", r.ip_text) title=delete_denied.clone()
                                             disabled={denied || busy}
                                             on:click=move |_| on_action.run(Confirm::Delete(row.clone()))>"Delete"</button>
                                     }

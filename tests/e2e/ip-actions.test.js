@@ -150,11 +150,12 @@ test('regenerating networking warns of the reboot, then follows the server until
   const watch = page.getByTestId('watch');
   await watch.getByText(/Regenerating networking; the server reboots.*status (REBUILD|REBOOT)/).waitFor();
   // No other change on the server meanwhile: the rows' actions wait too, and come back after.
-  const rowActions = [page.getByRole('button', { name: 'Make main 192.0.2.11' }), page.getByRole('button', { name: 'Delete 192.0.2.11' })];
-  for (const b of rowActions) assert.equal(await b.isDisabled(), true, 'a row action while networking is rebuilt');
+  const rowActions = ['Make main 192.0.2.11', 'Delete 192.0.2.11'];
+  for (const name of rowActions) assert.equal(await page.getByRole('button', { name }).isDisabled(), true, 'a row action while networking is rebuilt');
   await watch.getByText('Networking regenerated: the server is ACTIVE again.').waitFor({ timeout: 20000 });
   await watch.getByText('status ACTIVE · vm active · task none').waitFor();
-  for (const b of rowActions) await page.waitForFunction((el) => !el.disabled, await b.elementHandle());
+  // Looked up afresh each time: the table renders again when the watch ends.
+  await page.waitForFunction((names) => names.every((n) => document.querySelector(`button[aria-label="${n}"]`)?.disabled === false), rowActions);
   assert.deepEqual(page.errors, []);
 });
 
