@@ -145,6 +145,20 @@ enum Param {
     Text(String),
 }
 
+/// Held for the length of a migration, so proxies starting at once on one database take
+/// turns: run together, two `CREATE TABLE IF NOT EXISTS` can both find no table and one then
+/// fails, and two trigger replacements can update the same catalog row.
+const MIGRATION_LOCK: i64 = 0x6877_6175_6469_74; // "hwaudit"
+
+/// A Postgres error as text: what the server said when it said something (tokio-postgres
+/// itself prints only "db error"), else the client's own reason.
+pub(crate) fn pg_err(what: &'static str) -> impl Fn(tokio_postgres::Error) -> String + Copy {
+    move |e| match e.as_db_error() {
+        Some(db) => format!("{what}: {}", db.message()),
+        None => format!("{what}: {e}"),
+    }
+}
+
 /// WHERE clause and parameters; `ph(n)` writes the n-th placeholder of the backend.
 fn conditions(q: &Query, ph: impl Fn(usize) -> String) -> (String, Vec<Param>) {
     let mut parts = Vec::new();
@@ -212,8 +226,13 @@ impl AuditStore {
                 tracing::error!("audit log connection to postgres ended: {e}");
             }
         });
-        client.batch_execute(POSTGRES_SCHEMA).await.map_err(|e| format!("audit log migration: {e}"))?;
-        client.batch_execute(crate::inventory::POSTGRES_SCHEMA).await.map_err(|e| format!("inventory migration: {e}"))?;
+        // One transaction: a failed migration leaves nothing half done, and the lock is let go
+        // at its end.
+        let migration = format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK}); {POSTGRES_SCHEMA} {} COMMIT;",
+            crate::inventory::POSTGRES_SCHEMA
+        );
+        client.batch_execute(&migration).await.map_err(pg_err("audit log migration"))?;
         Ok(AuditStore::Postgres(Arc::new(client)))
     }
 
@@ -272,7 +291,7 @@ impl AuditStore {
                         &[&r.at_ms, &r.user, &r.role, &r.action, &r.serviceid, &r.params, &outcome, &message, &status, &latency],
                     )
                     .await
-                    .map_err(|e| format!("audit log: {e}"))?;
+                    .map_err(pg_err("audit log"))?;
                 Ok(row.get(0))
             }
         }
@@ -298,7 +317,7 @@ impl AuditStore {
                 )
                 .await
                 .map(|_| ())
-                .map_err(|e| format!("audit log: {e}")),
+                .map_err(pg_err("audit log")),
         }
     }
 
@@ -360,7 +379,7 @@ impl AuditStore {
                     .collect();
                 let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
                     boxed.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)).collect();
-                let err = |e: tokio_postgres::Error| format!("audit log: {e}");
+                let err = pg_err("audit log");
                 let total: i64 =
                     c.query_one(&format!("SELECT count(*) FROM audit {clause}"), &refs).await.map_err(err)?.get(0);
                 let rows = c
@@ -489,5 +508,27 @@ pub(crate) mod tests {
         // A second proxy on the same database sees the same rows.
         let b = AuditStore::open_postgres(&url).await.unwrap();
         assert!(b.query(&Query { serviceid: Some(77), per_page: 10, ..Default::default() }).await.unwrap().total >= 2);
+        // What Postgres refused is said, not just "db error".
+        let e = a.finish(id, &fin(Outcome::Error)).await.unwrap_err();
+        assert!(e.contains("a finished audit row cannot change"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn proxies_starting_at_once_on_one_postgres_all_migrate() {
+        let Some(url) = test_postgres() else { return };
+        // Each open creates the tables and replaces the trigger; done at the same moment
+        // without a lock, Postgres refuses some of them (a duplicate catalog row, or a tuple
+        // updated concurrently).
+        for _ in 0..3 {
+            let (a, b, c, d) = tokio::join!(
+                AuditStore::open_postgres(&url),
+                AuditStore::open_postgres(&url),
+                AuditStore::open_postgres(&url),
+                AuditStore::open_postgres(&url)
+            );
+            for r in [a, b, c, d] {
+                r.unwrap();
+            }
+        }
     }
 }

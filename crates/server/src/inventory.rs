@@ -2,7 +2,7 @@
 //! get_instances, get_instance and get_instance_ips feed it (after the answer is sent, never
 //! in its way); set_rdns and delete_ip successes and the workflows' status changes update it.
 
-use crate::audit::AuditStore;
+use crate::audit::{pg_err, AuditStore};
 use hostwinds::{Inventory, InventoryIp, InventoryServer, IpStatus};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -148,7 +148,7 @@ impl InventoryStore {
                 .await
             }
             AuditStore::Postgres(c) => {
-                let err = |e: tokio_postgres::Error| format!("inventory: {e}");
+                let err = pg_err("inventory");
                 for s in &servers {
                     c.execute(UPSERT_SERVER, &[&s.serviceid, &s.hostname, &s.main_ip, &s.private_ip, &now]).await.map_err(err)?;
                 }
@@ -195,7 +195,7 @@ impl InventoryStore {
                 .execute(sql, &[&serviceid, &ip, &text, &cost, &now])
                 .await
                 .map(|_| ())
-                .map_err(|e| format!("inventory: {e}")),
+                .map_err(pg_err("inventory")),
         }
     }
 
@@ -220,7 +220,7 @@ impl InventoryStore {
                 .await?
             }
             AuditStore::Postgres(c) => {
-                let err = |e: tokio_postgres::Error| format!("inventory: {e}");
+                let err = pg_err("inventory");
                 let ips = c
                     .query(IPS, &[])
                     .await
