@@ -511,6 +511,41 @@ fn WatchPanel(watch: RwSignal<Watch>, instance: crate::pages::server::InstanceRe
     }
 }
 
+/// What a row's button does, from its `data-act`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RowAction {
+    Blocklists,
+    EditRdns,
+    MakeMain,
+    Delete,
+}
+
+impl RowAction {
+    fn parse(s: &str) -> Option<RowAction> {
+        match s {
+            "blocklists" => Some(RowAction::Blocklists),
+            "edit" => Some(RowAction::EditRdns),
+            "main" => Some(RowAction::MakeMain),
+            "delete" => Some(RowAction::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// The action and the row (its position in the table's body) of a click on a row's button;
+/// None for a click elsewhere, or on a disabled button (which sends no click anyway).
+fn row_action(ev: &web_sys::MouseEvent) -> Option<(RowAction, usize)> {
+    use wasm_bindgen::JsCast;
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let button = target.closest("button[data-act]").ok()??;
+    if button.has_attribute("disabled") {
+        return None;
+    }
+    let action = RowAction::parse(&button.get_attribute("data-act")?)?;
+    let row = button.closest("tr").ok()??.dyn_into::<web_sys::HtmlTableRowElement>().ok()?;
+    usize::try_from(row.section_row_index()).ok().map(|i| (action, i))
+}
+
 #[component]
 fn IpTable(
     serviceid: ServiceId,
@@ -561,7 +596,100 @@ fn IpTable(
     let shown = || rows.iter().skip(first).take(per_page);
     let named: Vec<(Ip, String)> = shown().filter_map(|r| r.rdns.as_deref().map(|n| (r.ip, n.to_string()))).collect();
     let unnamed: Vec<Ip> = shown().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
+    // The rows on this page in the table's order: the buttons' handler finds its row by the
+    // position of the clicked one.
+    let shown_rows: Vec<IpRow> = rows.into_iter().skip(first).take(per_page).collect();
     Effect::new(move |_| dns.want(settings.endpoint.get_untracked(), named.clone(), unnamed.clone()));
+    let body_rows = shown_rows.iter().map(|r| {
+        let ip = r.ip;
+        let (role, class) = if r.is_main { ("Main", "badge main") } else { ("Secondary", "badge") };
+        let rdns_view = {
+            let rdns = r.rdns.clone();
+            let source = r.rdns_source;
+            move || {
+                // Hostwinds' own name needs no PTR: no subscription for those rows.
+                let ptr = match source {
+                    Some(RdnsSource::Hostwinds) => None,
+                    _ => dns.ptrs.with(|p| p.get(&ip).cloned().flatten()),
+                };
+                match (&rdns, source, ptr) {
+                    (Some(n), Some(RdnsSource::Hostwinds), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
+                    // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
+                    (Some(n), Some(RdnsSource::SetHere), Some(p)) if !hostwinds::dns::same_name(n, &p) => view! {
+                        <span class="mono">{n.clone()}</span>" "
+                        <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">{format!("(set here; the PTR still says {p})")}</span>
+                    }.into_any(),
+                    (_, _, Some(p)) => view! {
+                        <span class="mono">{p}</span>" "
+                        <span class="muted" title="Hostwinds does not report rDNS: this is the IP's PTR record, looked up by the proxy">"(PTR)"</span>
+                    }.into_any(),
+                    (Some(n), Some(RdnsSource::SetHere), None) => view! {
+                        <span class="mono">{n.clone()}</span>" "
+                        <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">"(set here)"</span>
+                    }.into_any(),
+                    (Some(n), _, None) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
+                    (None, _, None) => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP, and it has no PTR record">"not known"</span> }.into_any(),
+                }
+            }
+        };
+        let has_name = r.rdns.is_some();
+        let can_promote = main_known && !r.is_main && !ip.is_v6();
+        let can_delete = main_known && !r.is_main;
+        view! {
+            <tr class:main=r.is_main>
+                // The row's text, made once per read: formatting an IPv6 address costs.
+                <td class="mono">{r.ip_text.clone()}</td>
+                <td><span class=class>{role}</span></td>
+                <td>{r.version()}</td>
+                <td>
+                    {match editing_now == Some(ip) {
+                        true => view! {
+                            <RdnsEditor
+                                serviceid
+                                ip
+                                draft
+                                on_saved=Callback::new(move |(name, _): (String, String)| on_rdns_saved.run((ip, name)))
+                                on_cancel=Callback::new(move |_| editing.set(None))
+                                on_reread
+                            />
+                        }.into_any(),
+                        false => rdns_view.into_any(),
+                    }}
+                </td>
+                <td class="dns-check">
+                    {if has_name {
+                        (move || match dns.checks.with(|m| m.get(&ip).cloned()) {
+                            None | Some(Check::Pending(_)) => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
+                            Some(Check::Failed { message, .. }) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
+                            Some(Check::Done(c)) => view! { <VerdictBadge check=c/> }.into_any(),
+                        }).into_any()
+                    } else {
+                        view! { <span class="muted">"\u{2014}"</span> }.into_any()
+                    }}
+                </td>
+                <td class="row-actions">
+                    <button type="button" data-act="blocklists" aria-label=format!("Blocklists of {}", r.ip_text)>"Blocklists"</button>
+                    <button type="button" data-act="edit" aria-label=format!("Edit rDNS of {}", r.ip_text) disabled={editing_now == Some(ip)}>
+                        "Edit rDNS"
+                    </button>
+                    {can_promote.then(|| {
+                        let denied = promote_denied.is_some();
+                        view! {
+                            <button type="button" data-act="main" aria-label=format!("Make main {}", r.ip_text) title=promote_denied.clone()
+                                disabled={denied || busy}>"Make main"</button>
+                        }
+                    })}
+                    {can_delete.then(|| {
+                        let denied = delete_denied.is_some();
+                        view! {
+                            <button type="button" data-act="delete" class="danger-text" aria-label=format!("Delete {}", r.ip_text) title=delete_denied.clone()
+                                disabled={denied || busy}>"Delete"</button>
+                        }
+                    })}
+                </td>
+            </tr>
+        }
+    }).collect_view();
     let caption = if pages > 1 {
         format!("IP addresses {}\u{2013}{last} of {count}", first + 1)
     } else {
@@ -596,108 +724,22 @@ fn IpTable(
                     <th scope="col">"Actions"</th>
                 </tr>
             </thead>
-            <tbody>
-                {rows.into_iter().skip(first).take(per_page).map(|r| {
-                    let ip = r.ip;
-                    let (role, class) = if r.is_main { ("Main", "badge main") } else { ("Secondary", "badge") };
-                    let row_for_delete = r.clone();
-                    let current = r.rdns.as_deref().unwrap_or_default().to_string();
-                    let rdns_view = {
-                        let rdns = r.rdns.clone();
-                        let source = r.rdns_source;
-                        move || {
-                            // Hostwinds' own name needs no PTR: no subscription for those rows.
-                            let ptr = match source {
-                                Some(RdnsSource::Hostwinds) => None,
-                                _ => dns.ptrs.with(|p| p.get(&ip).cloned().flatten()),
-                            };
-                            match (&rdns, source, ptr) {
-                                (Some(n), Some(RdnsSource::Hostwinds), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
-                                // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
-                                (Some(n), Some(RdnsSource::SetHere), Some(p)) if !hostwinds::dns::same_name(n, &p) => view! {
-                                    <span class="mono">{n.clone()}</span>" "
-                                    <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">{format!("(set here; the PTR still says {p})")}</span>
-                                }.into_any(),
-                                (_, _, Some(p)) => view! {
-                                    <span class="mono">{p}</span>" "
-                                    <span class="muted" title="Hostwinds does not report rDNS: this is the IP's PTR record, looked up by the proxy">"(PTR)"</span>
-                                }.into_any(),
-                                (Some(n), Some(RdnsSource::SetHere), None) => view! {
-                                    <span class="mono">{n.clone()}</span>" "
-                                    <span class="muted" title="Hostwinds does not report rDNS: this is the last name set through this console">"(set here)"</span>
-                                }.into_any(),
-                                (Some(n), _, None) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
-                                (None, _, None) => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP, and it has no PTR record">"not known"</span> }.into_any(),
-                            }
-                        }
-                    };
-                    let has_name = r.rdns.is_some();
-                    let can_promote = main_known && !r.is_main && !ip.is_v6();
-                    let can_delete = main_known && !r.is_main;
-                    view! {
-                        <tr class:main=r.is_main>
-                            // The row's text, made once per read: formatting an IPv6 address costs.
-                            <td class="mono">{r.ip_text.clone()}</td>
-                            <td><span class=class>{role}</span></td>
-                            <td>{r.version()}</td>
-                            <td>
-                                {match editing_now == Some(ip) {
-                                    true => view! {
-                                        <RdnsEditor
-                                            serviceid
-                                            ip
-                                            draft
-                                            on_saved=Callback::new(move |(name, _): (String, String)| on_rdns_saved.run((ip, name)))
-                                            on_cancel=Callback::new(move |_| editing.set(None))
-                                            on_reread
-                                        />
-                                    }.into_any(),
-                                    false => rdns_view.into_any(),
-                                }}
-                            </td>
-                            <td class="dns-check">
-                                {if has_name {
-                                    (move || match dns.checks.with(|m| m.get(&ip).cloned()) {
-                                        None | Some(Check::Pending(_)) => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
-                                        Some(Check::Failed { message, .. }) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
-                                        Some(Check::Done(c)) => view! { <VerdictBadge check=c/> }.into_any(),
-                                    }).into_any()
-                                } else {
-                                    view! { <span class="muted">"\u{2014}"</span> }.into_any()
-                                }}
-                            </td>
-                            <td class="row-actions">
-                                <button type="button" aria-label=format!("Blocklists of {}", r.ip_text) on:click=move |_| on_blocklists.run(ip)>"Blocklists"</button>
-                                <button
-                                    type="button"
-                                    aria-label=format!("Edit rDNS of {}", r.ip_text)
-                                    disabled={editing_now == Some(ip)}
-                                    on:click={
-                                        let current = current.clone();
-                                        move |_| { draft.set(current.clone()); editing.set(Some(ip)); }
-                                    }
-                                >"Edit rDNS"</button>
-                                {can_promote.then(|| {
-                                    let denied = promote_denied.is_some();
-                                    view! {
-                                        <button type="button" aria-label=format!("Make main {}", r.ip_text) title=promote_denied.clone()
-                                            disabled={denied || busy}
-                                            on:click=move |_| on_action.run(Confirm::SetMain(ip))>"Make main"</button>
-                                    }
-                                })}
-                                {can_delete.then(|| {
-                                    let row = row_for_delete.clone();
-                                    let denied = delete_denied.is_some();
-                                    view! {
-                                        <button type="button" class="danger-text" aria-label=format!("Delete {}", r.ip_text) title=delete_denied.clone()
-                                            disabled={denied || busy}
-                                            on:click=move |_| on_action.run(Confirm::Delete(row.clone()))>"Delete"</button>
-                                    }
-                                })}
-                            </td>
-                        </tr>
+            // One listener for every row's buttons: a keystroke that shows other rows then
+            // creates, attaches and later removes no listener per button (four a row).
+            <tbody on:click=move |ev| {
+                let Some((action, index)) = row_action(&ev) else { return };
+                let Some(r) = shown_rows.get(index) else { return };
+                match action {
+                    RowAction::Blocklists => on_blocklists.run(r.ip),
+                    RowAction::EditRdns => {
+                        draft.set(r.rdns.as_deref().unwrap_or_default().to_string());
+                        editing.set(Some(r.ip));
                     }
-                }).collect_view()}
+                    RowAction::MakeMain => on_action.run(Confirm::SetMain(r.ip)),
+                    RowAction::Delete => on_action.run(Confirm::Delete(r.clone())),
+                }
+            }>
+                {body_rows}
             </tbody>
         </table>
         {(count > ROWS_PER_PAGE[0]).then(|| view! {

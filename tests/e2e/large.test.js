@@ -20,6 +20,22 @@ test('hundreds of IPs are paged, searched across all pages, and exported whole',
   await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 26–50 of 250');
   await pager.getByText('Page 2 of 10').waitFor();
 
+  // The rows' buttons share one listener: each still acts on its own row, on any page, by
+  // mouse and by keyboard.
+  const secondary = (await tableRows(page, 'table.ips')).filter((r) => r[1] === 'Secondary');
+  const named = secondary.filter((r) => /^[a-z0-9.-]+\.example\.com$/.test(r[3]));
+  const [edited, deleted] = [named[1], secondary[4]];
+  await page.getByRole('button', { name: `Delete ${deleted[0]}` }).click();
+  await page.getByRole('dialog').getByText(deleted[0]).first().waitFor();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: `Edit rDNS of ${edited[0]}` }).focus();
+  await page.keyboard.press('Enter');
+  const editor = page.getByRole('textbox', { name: `Reverse DNS name for ${edited[0]}` });
+  assert.equal(await editor.inputValue(), edited[3], 'the editor opens on its own row, with its name');
+  await page.keyboard.press('Escape');
+  await editor.waitFor({ state: 'detached' });
+
   // A larger page starts again at the first page, and is kept in this browser.
   await pager.getByLabel('Rows per page').selectOption('100');
   await page.waitForFunction(() => document.querySelector('table.ips caption')?.textContent === 'IP addresses 1–100 of 250');
