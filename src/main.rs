@@ -32,6 +32,11 @@ fn main() {
         // and paint in between (Lighthouse's total blocking time on the server list: 423 / 346
         // / 303 ms before, 179 / 204 / 294 after, interleaved).
         yield_to_browser().await;
+        // The page's own "Loading" frame goes in the same task as the first render: no frame
+        // is painted without either.
+        if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+            boot.remove();
+        }
         leptos::mount::mount_to_body(app::App);
     });
 }

@@ -70,3 +70,25 @@ test('the watch timings are checked next to their fields and kept', async () => 
   await page.getByText('Saved. Queued tasks are checked every 2 s for up to 10 s.').waitFor();
   assert.deepEqual(await page.evaluate(() => [localStorage.getItem('hostwinds.poll_secs'), localStorage.getItem('hostwinds.watch_limit_secs')]), ['2', '10']);
 });
+
+test('the page shows its frame while the wasm loads, says so when it cannot load, and the app takes its place', async () => {
+  // The wasm never arrives: the frame is there, in the theme chosen in Settings, with why.
+  const failing = await newPage(rig.browser, rig.proxy.base);
+  await failing.addInitScript(() => localStorage.setItem('hostwinds.theme', 'dark'));
+  await failing.route('**/*_bg.wasm', (route) => route.abort('connectionrefused'));
+  await failing.goto(`${rig.proxy.base}/servers`);
+  const status = failing.getByRole('alert');
+  await status.getByText(/^The console could not be loaded \(.+\)\. Check the connection and reload the page\.$/).waitFor();
+  assert.equal(await failing.locator('header.top .brand').textContent(), 'Hostwinds networking');
+  assert.equal(await failing.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await background(failing), 'rgb(18, 21, 26)');
+
+  // It loads: the app is in the frame's place, one header and one main, the frame gone.
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/servers`);
+  await page.locator('table.servers tbody tr, table tbody tr').first().waitFor();
+  assert.equal(await page.locator('#boot').count(), 0);
+  assert.equal(await page.locator('header.top').count(), 1);
+  assert.equal(await page.locator('main').count(), 1);
+  assert.deepEqual(page.errors, []);
+});

@@ -177,8 +177,19 @@ fn page(template: &str, css: &str, pkg: &str, modules: &BTreeMap<String, Vec<Str
     <link rel="preload" href="{wasm}" as="fetch" type="application/wasm" crossorigin>
     <script type="module">
         import init, * as bindings from '{js}';
-        await init({{ module_or_path: '{wasm}' }});
-        window.wasmBindings = bindings;
+        try {{
+            await init({{ module_or_path: '{wasm}' }});
+            window.wasmBindings = bindings;
+        }} catch (e) {{
+            // Not a blank page or a "Loading" that never ends: what failed, and what to do.
+            const status = document.getElementById('boot-status');
+            if (status) {{
+                status.className = 'message error';
+                status.setAttribute('role', 'alert');
+                status.textContent = 'The console could not be loaded (' + e + '). Check the connection and reload the page.';
+            }}
+            throw e;
+        }}
     </script>"#
     );
     Ok(template.replace(ASSETS_MARKER, &tags))
@@ -236,6 +247,15 @@ mod tests {
         // Before the stylesheet: a script after one waits for it.
         assert!(html.find("const files").unwrap() < html.find(r#"rel="stylesheet""#).unwrap());
         assert!(!html.contains(ASSETS_MARKER));
+        // A wasm that does not load is said in the page's frame.
+        assert!(html.contains("document.getElementById('boot-status')"), "{html}");
+    }
+
+    #[test]
+    fn the_template_has_the_frame_the_loader_and_the_app_expect() {
+        let template = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../index.html")).unwrap();
+        assert!(template.contains(r#"<div id="boot">"#) && template.contains(r#"id="boot-status""#));
+        assert!(template.find("hostwinds.theme").unwrap() < template.find(ASSETS_MARKER).unwrap(), "the theme before the stylesheet");
     }
 
     #[test]
