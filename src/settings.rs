@@ -6,6 +6,7 @@ pub const DEFAULT_ENDPOINT: &str = "/api";
 const ENDPOINT_KEY: &str = "hostwinds.endpoint";
 const POLL_KEY: &str = "hostwinds.poll_secs";
 const LIMIT_KEY: &str = "hostwinds.watch_limit_secs";
+// index.html reads it too, to paint its loading frame in the chosen theme.
 const THEME_KEY: &str = "hostwinds.theme";
 const ROWS_KEY: &str = "hostwinds.rows_per_page";
 
