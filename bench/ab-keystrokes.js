@@ -8,6 +8,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { chromium } = require('playwright-core');
+const { QUERIES, timeKeystroke } = require('./keystroke');
 const BIN = process.env.PROXY_BIN || 'target/server/hostwinds-proxy';
 const N = Number(process.env.N || 60);
 const dists = process.argv.slice(2);
@@ -31,26 +32,10 @@ const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.flo
     await page.locator('table.ips tbody tr').first().waitFor();
     pages.push(page);
   }
-  const queries = ['h1', 'h12', 'h123', 'h1234', 'ffff::1'];
   const res = dists.map(() => ({ build: [], work: [] }));
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < pages.length; j++) {
-      const k = await pages[j].evaluate((q) => new Promise((resolve) => {
-        const input = document.getElementById('ip-search');
-        const before = document.querySelector('table.ips caption, p.empty')?.textContent;
-        const t0 = performance.now();
-        const obs = new MutationObserver(() => {
-          const now = document.querySelector('table.ips caption, p.empty')?.textContent;
-          if (now === before) return;
-          obs.disconnect();
-          const build = performance.now() - t0;
-          document.querySelector('main').getBoundingClientRect();
-          resolve({ build, work: performance.now() - t0 });
-        });
-        obs.observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true });
-        input.value = q;
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-      }), queries[i % queries.length]);
+      const k = await timeKeystroke(pages[j], QUERIES[i % QUERIES.length]);
       res[j].build.push(k.build); res[j].work.push(k.work);
       await pages[j].waitForTimeout(30);
     }

@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
+const { QUERIES, timeKeystroke } = require('./keystroke');
 
 const BIN = process.env.PROXY_BIN;
 const DIST = process.env.DIST;
@@ -199,37 +200,9 @@ async function keystrokes(page, base) {
   const sameBuild = [];
   // Typing the same five searches three times: 15 keystrokes, so one slow moment on a shared
   // machine moves the median less.
-  const queries = Array.from({ length: KEY_ROUNDS }, () => ['h1', 'h12', 'h123', 'h1234', 'ffff::1']).flat();
+  const queries = Array.from({ length: KEY_ROUNDS }, () => QUERIES).flat();
   for (const q of queries) {
-    // One keystroke's worth: the search box changes; done when the caption shows the result.
-    // `work`: to the DOM updated and laid out (layout forced), free of where the next frame
-    // happens to fall; `frame`: to the next frame. The rDNS badges of new rows arrive later,
-    // with their DNS answers, and are not counted.
-    const k = await page.evaluate((q) => new Promise((resolve) => {
-      const input = document.getElementById('ip-search');
-      const before = document.querySelector('table.ips caption, p.empty')?.textContent;
-      const t0 = performance.now();
-      const obs = new MutationObserver(() => {
-        const now = document.querySelector('table.ips caption, p.empty')?.textContent;
-        if (now === before) return;
-        // The render is one run of microtasks: this callback comes at its end.
-        obs.disconnect();
-        const build = performance.now() - t0;
-        document.querySelector('main').getBoundingClientRect();
-        const work = performance.now() - t0;
-        // The rows just built, as data (tag, attributes, text; not the framework's empty
-        // comment markers), for the plain code to build the very same markup.
-        const shape = [...document.querySelectorAll('table.ips tbody tr')].map(function describe(n) {
-          if (n.nodeType === Node.TEXT_NODE) return n.data;
-          return { tag: n.localName, attrs: [...n.attributes].map((a) => [a.name, a.value]),
-            kids: [...n.childNodes].filter((c) => c.nodeType !== Node.COMMENT_NODE).map((c) => describe(c)) };
-        });
-        requestAnimationFrame(() => resolve({ work, build, frame: performance.now() - t0, shape }));
-      });
-      obs.observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true });
-      input.value = q;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    }), q);
+    const k = await timeKeystroke(page, q);
     // The same work in plain DOM code: filter the 10,000, then build the rows two ways, each
     // timed to the DOM laid out and to the next frame. `same`: the console's own markup
     // (every element, attribute and text it put in those rows, a click listener per button),
