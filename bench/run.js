@@ -13,6 +13,8 @@ const { QUERIES, timeKeystroke } = require('./keystroke');
 
 const BIN = process.env.PROXY_BIN;
 const DIST = process.env.DIST;
+// The framework's floor (bench/floor, built by `cargo xtask bench`): its pkg directory.
+const FLOOR = process.env.FLOOR;
 const OUT = process.env.OUT;
 const SECS = Number(process.env.BENCH_SECS || 10);
 const KEY_ROUNDS = Number(process.env.BENCH_KEY_ROUNDS || 3);
@@ -118,6 +120,22 @@ http { access_log off;
   return { ...loaded, one_connection: await run(1) };
 }
 
+// The floor's page for a server: /floor/<serviceid>/ in the served copy of dist/ (the
+// console's stylesheet, its wasm preloaded as the console's is).
+function addFloor(dist, css, serviceids) {
+  if (!FLOOR) return false;
+  fs.cpSync(FLOOR, path.join(dist, 'floor', 'pkg'), { recursive: true });
+  for (const id of serviceids) {
+    fs.mkdirSync(path.join(dist, 'floor', id), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'floor', id, 'index.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="description" content="The framework's floor: a server's IPs.">` +
+      `<title>IP addresses</title><link rel="stylesheet" href="/${css}"><link rel="modulepreload" href="/floor/pkg/leptos-floor.js">` +
+      `<link rel="preload" href="/floor/pkg/leptos-floor_bg.wasm" as="fetch" type="application/wasm" crossorigin>` +
+      `<script type="module">import init from '/floor/pkg/leptos-floor.js'; await init({ module_or_path: '/floor/pkg/leptos-floor_bg.wasm' });</script></head><body></body></html>`);
+  }
+  return true;
+}
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 async function loadBench() {
@@ -125,6 +143,7 @@ async function loadBench() {
   const dist = path.join(tmp, 'dist');
   fs.cpSync(DIST, dist, { recursive: true });
   const css = fs.readdirSync(dist).find((f) => f.endsWith('.css'));
+  const floor = addFloor(dist, css, ['20001', '20099']);
   const base = await start(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', dist, '--database', ':memory:', '--upstream', 'sim', '--sim-large-server', '10000'],
     { RUST_LOG: 'warn,hostwinds_proxy::cli=info' }, /console and proxy on (http:\/\/[\d.:]+)/);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
@@ -157,36 +176,42 @@ async function loadBench() {
   };
   const consoleMs = [];
   const staticMs = [];
+  const floorMs = [];
   await time(`${base}/servers/20001`); // warm the server and the disk cache once
+  if (floor) await time(`${base}/floor/20001/`);
   for (let i = 0; i < RUNS; i++) {
     consoleMs.push(await time(`${base}/servers/20001`));
     staticMs.push(await time(`${base}/static-ips.html`));
+    if (floor) floorMs.push(await time(`${base}/floor/20001/`));
   }
-  const large = await largeTable(browser, login, base, time);
+  const large = await largeTable(browser, login, base, time, floor);
   await browser.close();
-  return { console_ms: median(consoleMs), static_ms: median(staticMs), runs: RUNS, console_all: consoleMs, static_all: staticMs, large };
+  return { console_ms: median(consoleMs), static_ms: median(staticMs), runs: RUNS, console_all: consoleMs, static_all: staticMs,
+    floor_ms: floor ? median(floorMs) : null, floor_all: floorMs, large };
 }
 
 // A server with 10,000 IPs: the console's table against plain DOM code doing the same work
 // (filter the 10,000 rows, build the page shown) in the same page session.
-async function largeTable(browser, login, base, time) {
+async function largeTable(browser, login, base, time, floor) {
   const nav = [];
   for (let i = 0; i < 3; i++) nav.push(await time(`${base}/servers/20099`));
   const ctx = await browser.newContext();
   await login(ctx);
   const page = await ctx.newPage();
   // At the default page size, then at 50 rows (chosen in the console, kept in the browser).
-  const atDefault = await keystrokes(page, base);
+  const atDefault = await keystrokes(page, `${base}/servers/20099`);
   await page.evaluate(() => localStorage.setItem('hostwinds.rows_per_page', '50'));
-  const at50 = await keystrokes(page, base);
+  const at50 = await keystrokes(page, `${base}/servers/20099`);
+  // The floor shows 25 rows, the console's default.
+  const atFloor = floor ? await keystrokes(page, `${base}/floor/20099/`) : null;
   await ctx.close();
-  return { navigation_ms: median(nav), ...atDefault, at_50: at50 };
+  return { navigation_ms: median(nav), ...atDefault, at_50: at50, floor: atFloor };
 }
 
 // Search keystrokes on the 10,000-IP server, and the plain DOM code building the same
 // number of rows as the console's page holds.
-async function keystrokes(page, base) {
-  await page.goto(`${base}/servers/20099`);
+async function keystrokes(page, url) {
+  await page.goto(url);
   await page.locator('table.ips tbody tr').first().waitFor();
   const perPage = await page.locator('table.ips tbody tr').count();
   const keys = [];
@@ -279,14 +304,17 @@ async function keystrokes(page, base) {
 async function lighthouseBench() {
   const lhBin = path.join(__dirname, '..', 'node_modules', '.bin', 'lighthouse');
   if (!fs.existsSync(lhBin)) return { skipped: 'lighthouse is not installed' };
-  const base = await start(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', DIST, '--database', ':memory:', '--upstream', 'sim'],
+  const dist = path.join(tmp, 'lh-dist');
+  fs.cpSync(DIST, dist, { recursive: true });
+  const floor = addFloor(dist, fs.readdirSync(dist).find((f) => f.endsWith('.css')), ['20001']);
+  const base = await start(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', dist, '--database', ':memory:', '--upstream', 'sim'],
     { RUST_LOG: 'warn,hostwinds_proxy::cli=info' }, /console and proxy on (http:\/\/[\d.:]+)/);
   const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' }, body: 'username=admin&password=admin' });
   const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
   const headers = path.join(tmp, 'lh-headers.json');
   fs.writeFileSync(headers, JSON.stringify({ Cookie: cookie }));
   const out = {};
-  for (const [name, p] of [['servers', '/servers'], ['ips', '/servers/20001']]) {
+  for (const [name, p] of [['servers', '/servers'], ['ips', '/servers/20001'], ...(floor ? [['floor (its IP table)', '/floor/20001/']] : [])]) {
     const file = path.join(tmp, `lh-${name}.json`);
     await execFileAsync(lhBin, [`${base}${p}`, '--quiet', '--output=json', `--output-path=${file}`,
       '--only-categories=performance,accessibility,best-practices,seo', `--extra-headers=${headers}`,
@@ -304,6 +332,7 @@ async function lighthouseBench() {
 (async () => {
   const report = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${os.cpus()[0].model}` };
   report.bundle = JSON.parse(process.env.BUNDLE || '[]');
+  report.floor_bundle = JSON.parse(process.env.FLOOR_BUNDLE || '[]');
   // BENCH_ONLY=proxy,load,lighthouse runs some of them (while working on one figure).
   const only = (process.env.BENCH_ONLY || 'proxy,load,lighthouse').split(',');
   try {
@@ -327,6 +356,14 @@ async function lighthouseBench() {
     '## First-load assets (release build)', '', '| file | raw KiB | gzip KiB | brotli KiB |', '|---|---|---|---|',
     ...first.map((a) => `| ${a.name} | ${kib(a.raw)} | ${kib(a.gzip)} | ${kib(a.brotli)} |`),
     `| **total** | ${kib(sum('raw'))} | ${kib(sum('gzip'))} | ${kib(sum('brotli'))} |`, '',
+    ...(!report.floor_bundle.length ? [] : (() => {
+      const css = first.find((a) => a.name.endsWith('.css'));
+      const fl = report.floor_bundle;
+      return ['The framework\'s floor (bench/floor: the smallest Leptos app with leptos_router showing the IP table), built alike:', '',
+        '| file | raw KiB | gzip KiB | brotli KiB |', '|---|---|---|---|',
+        ...fl.map((a) => `| ${a.name} | ${kib(a.raw)} | ${kib(a.gzip)} | ${kib(a.brotli)} |`),
+        `| **total**, with the console's stylesheet | ${kib(sum('raw', fl) + (css ? css.raw : 0))} | ${kib(sum('gzip', fl) + (css ? css.gzip : 0))} | ${kib(sum('brotli', fl) + (css ? css.brotli : 0))} |`, ''];
+    })()),
     ...(!later.length ? [] : ['## Loaded with the screens that need them (the split\'s modules)', '',
       '| file | raw KiB | gzip KiB | brotli KiB |', '|---|---|---|---|',
       ...later.map((a) => `| ${a.name} | ${kib(a.raw)} | ${kib(a.gzip)} | ${kib(a.brotli)} |`),
@@ -347,7 +384,8 @@ async function lighthouseBench() {
       })())]),
     ...(!report.load ? [] : [
     `## Navigation to the IP table visible (median of ${report.load.runs}, headless Chromium, loopback)`, '',
-    `Console ${f(report.load.console_ms, 1)} ms, static HTML of the same table ${f(report.load.static_ms, 1)} ms: ratio ${f(report.load.console_ms / report.load.static_ms)}x.`, '',
+    `Console ${f(report.load.console_ms, 1)} ms, static HTML of the same table ${f(report.load.static_ms, 1)} ms: ratio ${f(report.load.console_ms / report.load.static_ms)}x.` +
+      (report.load.floor_ms == null ? '' : ` The framework's floor ${f(report.load.floor_ms, 1)} ms: ${f(report.load.floor_ms / report.load.static_ms)}x the static page; the console ${f(report.load.console_ms / report.load.floor_ms)}x the floor.`), '',
     ]),
     ...(!report.lighthouse ? [] : ['## Lighthouse 12.2.3 (performance / accessibility / best practices / SEO)', '',
     ...(report.lighthouse.skipped ? [report.lighthouse.skipped] : Object.entries(report.lighthouse).map(([k, v]) =>
@@ -357,11 +395,11 @@ async function lighthouseBench() {
     `Navigation to the first rows visible: ${f(report.load.large.navigation_ms, 1)} ms (median of 3). ` +
       `One search keystroke (filter 10,000, show the first ${report.load.large.rows_per_page} of the matches; median of ${report.load.large.keystrokes.length} keystrokes: 5 queries typed ${KEY_ROUNDS} times), to the DOM updated and laid out, in the same page:`, '',
     '| rows shown | console | plain DOM, the console\'s markup | ratio | plain DOM, simpler rows (9 elements) | ratio |', '|---|---|---|---|---|---|',
-    ...[report.load.large, report.load.large.at_50].map((k) => `| ${k.rows_per_page} | ${f(k.keystroke_ms, 1)} ms (next frame ${f(k.keystroke_frame_ms, 1)}) | ` +
+    ...[report.load.large, report.load.large.at_50, report.load.large.floor].filter((k) => k).map((k) => `| ${k === report.load.large.floor ? 'the framework\'s floor, ' : ''}${k.rows_per_page} | ${f(k.keystroke_ms, 1)} ms (next frame ${f(k.keystroke_frame_ms, 1)}) | ` +
       `${f(k.same_markup_ms, 1)} ms | ${f(k.keystroke_ms / k.same_markup_ms)}x | ${f(k.plain_dom_ms, 1)} ms | ${f(k.keystroke_ms / k.plain_dom_ms)}x |`), '',
     'Where the time goes: building the rows (to the DOM changed), then the layout forced after (medians of each part):', '',
     '| rows shown | console: rows | plain DOM, same markup: rows | ratio | console: layout | plain DOM: layout |', '|---|---|---|---|---|---|',
-    ...[report.load.large, report.load.large.at_50].map((k) => `| ${k.rows_per_page} | ${f(k.keystroke_build_ms, 1)} ms | ${f(k.same_markup_build_ms, 1)} ms | ` +
+    ...[report.load.large, report.load.large.at_50, report.load.large.floor].filter((k) => k).map((k) => `| ${k === report.load.large.floor ? 'the framework\'s floor, ' : ''}${k.rows_per_page} | ${f(k.keystroke_build_ms, 1)} ms | ${f(k.same_markup_build_ms, 1)} ms | ` +
       `${f(k.keystroke_build_ms / k.same_markup_build_ms)}x | ${f(k.keystroke_layout_ms, 1)} ms | ${f(k.same_markup_layout_ms, 1)} ms |`), '',
     'The console\'s markup: the plain code builds, with createElement, every element, attribute and text the console put in those rows. ' +
       '"Next frame" includes the wait for the frame (the plain builds start on a frame, so theirs is in report.json only). ' +

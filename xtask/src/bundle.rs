@@ -72,6 +72,20 @@ pub fn measure(dist: &Path) -> Result<Vec<Asset>, String> {
         .collect())
 }
 
+/// The sizes as JSON, for the bench's report.
+pub fn to_json(assets: &[Asset]) -> String {
+    let each: Vec<String> = assets
+        .iter()
+        .map(|a| {
+            format!(
+                r#"{{"name":{:?},"raw":{},"gzip":{},"brotli":{},"first_load":{}}}"#,
+                a.name, a.raw, a.gzip, a.brotli, a.first_load
+            )
+        })
+        .collect();
+    format!("[{}]", each.join(","))
+}
+
 /// Every file but the modules the split made for the lazy screens.
 fn is_first_load(name: &str) -> bool {
     let file = name.rsplit('/').next().unwrap_or(name);

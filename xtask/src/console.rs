@@ -62,11 +62,7 @@ pub fn build(root: &Path) -> Result<(), String> {
         .arg(&main_wasm)
         .env("PATH", &path))?;
     std::fs::remove_file(&main_wasm).map_err(|e| format!("{}: {e}", main_wasm.display()))?;
-    for f in list(&pkg)? {
-        if f.to_string_lossy().ends_with(".d.ts") {
-            std::fs::remove_file(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        }
-    }
+    remove_typescript(&pkg)?;
 
     optimize(&pkg, &path)?;
 
@@ -89,12 +85,22 @@ pub fn build(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+/// wasm-bindgen's TypeScript declarations: nothing here reads them.
+pub fn remove_typescript(pkg: &Path) -> Result<(), String> {
+    for f in list(pkg)? {
+        if f.to_string_lossy().ends_with(".d.ts") {
+            std::fs::remove_file(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"))
 }
 
 /// wasm-opt -Oz on every module, two at a time (these machines have two cores).
-fn optimize(pkg: &Path, path: &str) -> Result<(), String> {
+pub fn optimize(pkg: &Path, path: &str) -> Result<(), String> {
     let wasm: Vec<PathBuf> = list(pkg)?.into_iter().filter(|f| f.extension().is_some_and(|e| e == "wasm")).collect();
     eprintln!("xtask: wasm-opt -Oz on {} modules", wasm.len());
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);

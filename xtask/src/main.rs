@@ -5,6 +5,7 @@
 
 mod bundle;
 mod console;
+mod floor;
 mod load;
 mod tools;
 
@@ -66,15 +67,8 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
     tools::ensure_lighthouse(root)?;
     build_console(root)?;
     let assets = bundle::measure(&root.join("dist"))?;
-    let json: Vec<String> = assets
-        .iter()
-        .map(|a| {
-            format!(
-                r#"{{"name":{:?},"raw":{},"gzip":{},"brotli":{},"first_load":{}}}"#,
-                a.name, a.raw, a.gzip, a.brotli, a.first_load
-            )
-        })
-        .collect();
+    let floor = floor::build(root)?;
+    let floor_assets = bundle::measure(&floor)?;
     eprintln!("xtask: building the proxy (profile server)");
     run(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "hostwinds-proxy"]).current_dir(root))?;
     let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
@@ -84,7 +78,9 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
         .env("PROXY_BIN", target.join("server").join("hostwinds-proxy"))
         .env("DIST", root.join("dist"))
         .env("OUT", target.join("bench"))
-        .env("BUNDLE", format!("[{}]", json.join(","))))?;
+        .env("BUNDLE", bundle::to_json(&assets))
+        .env("FLOOR", &floor)
+        .env("FLOOR_BUNDLE", bundle::to_json(&floor_assets)))?;
     eprintln!("xtask: report in {}", target.join("bench").join("report.md").display());
     Ok(ExitCode::SUCCESS)
 }
