@@ -23,6 +23,12 @@ impl Check {
             Check::Done(c) => same_name(&c.name, name),
         }
     }
+
+    /// The answer for `name` is here (a verdict or a failure): `want` never asks again for it,
+    /// and only `forget` or `clear` take it away.
+    pub fn settled_for(&self, name: &str) -> bool {
+        !matches!(self, Check::Pending(_)) && self.is_for(name)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -102,5 +108,18 @@ impl DnsCache {
     pub fn clear(self) {
         self.checks.set(HashMap::new());
         self.ptrs.set(HashMap::new());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Check;
+
+    #[test]
+    fn only_an_answer_for_the_same_name_is_settled() {
+        let failed = Check::Failed { name: "mta3.mail.example.com".into(), message: "timed out".into() };
+        assert!(failed.settled_for("MTA3.mail.example.com."), "names compare as DNS does");
+        assert!(!failed.settled_for("mta3b.mail.example.com"), "another name is asked for");
+        assert!(!Check::Pending("mta3.mail.example.com".into()).settled_for("mta3.mail.example.com"), "still waiting");
     }
 }

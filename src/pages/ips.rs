@@ -606,12 +606,7 @@ fn IpTable(
         let rdns_view = {
             let rdns = r.rdns.clone();
             let source = r.rdns_source;
-            move || {
-                // Hostwinds' own name needs no PTR: no subscription for those rows.
-                let ptr = match source {
-                    Some(RdnsSource::Hostwinds) => None,
-                    _ => dns.ptrs.with(|p| p.get(&ip).cloned().flatten()),
-                };
+            let cell = move |ptr: Option<String>| -> AnyView {
                 match (&rdns, source, ptr) {
                     (Some(n), Some(RdnsSource::Hostwinds), _) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
                     // Set here and not in DNS yet (PTRs take time): the newer name, and what DNS says.
@@ -630,9 +625,19 @@ fn IpTable(
                     (Some(n), _, None) => view! { <span class="mono">{n.clone()}</span> }.into_any(),
                     (None, _, None) => view! { <span class="muted" title="Hostwinds sent no rDNS name for this IP, and it has no PTR record">"not known"</span> }.into_any(),
                 }
+            };
+            // Hostwinds' own name needs no PTR, and a PTR found stays until the screen is
+            // refreshed or an rDNS is set here (both render the table again): those cells are
+            // shown as they are, without a subscription of their own. The others watch for
+            // the lookup's answer. A keystroke then makes fewer effects per row.
+            match source {
+                Some(RdnsSource::Hostwinds) => cell(None),
+                _ => match dns.ptrs.with_untracked(|p| p.get(&ip).cloned().flatten()) {
+                    Some(found) => cell(Some(found)),
+                    None => (move || cell(dns.ptrs.with(|p| p.get(&ip).cloned().flatten()))).into_any(),
+                },
             }
         };
-        let has_name = r.rdns.is_some();
         let can_promote = main_known && !r.is_main && !ip.is_v6();
         let can_delete = main_known && !r.is_main;
         view! {
@@ -657,12 +662,21 @@ fn IpTable(
                     }}
                 </td>
                 <td class="dns-check">
-                    {if has_name {
-                        (move || match dns.checks.with(|m| m.get(&ip).cloned()) {
+                    {if let Some(name) = r.rdns.clone() {
+                        let cell = |check: Option<Check>| match check {
                             None | Some(Check::Pending(_)) => view! { <span class="muted">"\u{2026}"</span> }.into_any(),
                             Some(Check::Failed { message, .. }) => view! { <span class="muted" title=message>"not checked"</span> }.into_any(),
                             Some(Check::Done(c)) => view! { <VerdictBadge check=c/> }.into_any(),
-                        }).into_any()
+                        };
+                        // A verdict for this name, once here, stays until the name changes, an
+                        // rDNS is set here or the screen is refreshed, and each renders the
+                        // table again: shown
+                        // as it is, without a subscription of its own. A row still waiting
+                        // watches for its answer.
+                        match dns.checks.with_untracked(|m| m.get(&ip).filter(|c| c.settled_for(&name)).cloned()) {
+                            Some(settled) => cell(Some(settled)),
+                            None => (move || cell(dns.checks.with(|m| m.get(&ip).cloned()))).into_any(),
+                        }
                     } else {
                         view! { <span class="muted">"\u{2014}"</span> }.into_any()
                     }}

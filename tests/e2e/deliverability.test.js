@@ -53,6 +53,31 @@ test('the rDNS editor shows the DNS verdict of the name being saved, and the tab
   assert.deepEqual(page.errors, []);
 });
 
+test('a known verdict shows at once when its row comes back, and a new name gets a new one', async () => {
+  const page = await ipScreen(20001);
+  const checks = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/dns/checks') checks.push(r.postData()); });
+  await badge(page, '192.0.2.13').getByText('Name does not resolve').waitFor();
+  // Searched away and back: the row is built again from what is known, nothing asked again.
+  const search = page.locator('#ip-search');
+  await search.fill('192.0.2.10');
+  await page.getByRole('row', { name: /^192\.0\.2\.13 / }).waitFor({ state: 'detached' });
+  await search.fill('');
+  await page.getByRole('row', { name: /^192\.0\.2\.13 / }).waitFor();
+  assert.match(await badge(page, '192.0.2.13').textContent(), /Name does not resolve/);
+  assert.deepEqual(checks, [], 'no check asked again for rows already checked');
+  // Its name changes here: the settled verdict gives way to the new name's.
+  await sim(page, 'dns', 'name=mta3b.mail.example.com&ip=192.0.2.13');
+  await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.13' }).click();
+  await page.getByRole('textbox', { name: 'Reverse DNS name for 192.0.2.13' }).fill('mta3b.mail.example.com');
+  await page.getByRole('row', { name: /192\.0\.2\.13/ }).getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'rDNS set for 192.0.2.13' }).waitFor();
+  await badge(page, '192.0.2.13').getByText('Forward-confirmed').waitFor();
+  // (The render between the save and the re-read asks for the old name once more.)
+  assert.match(checks.at(-1), /mta3b\.mail\.example\.com/, 'the new name is checked');
+  assert.deepEqual(page.errors, []);
+});
+
 test('blocklists: the IP screen lists each zone, "Check again" asks past the cache, the cleanup confirmation shows them', async () => {
   const page = await ipScreen(20001);
   await page.getByRole('button', { name: 'Blocklists of 192.0.2.13' }).click();
