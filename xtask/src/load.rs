@@ -123,7 +123,7 @@ struct Tally {
 pub fn run(root: &Path, o: Options) -> Result<(), String> {
     eprintln!("xtask: building the proxy (profile server)");
     crate::run(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "hostwinds-proxy"]).current_dir(root))?;
-    let target = std::env::var("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let target = crate::console::target_dir(root);
     let bin = target.join("server").join("hostwinds-proxy");
     let mut child = Command::new(&bin)
         .args(["serve", "--listen", "127.0.0.1:0", "--dist", "/nonexistent", "--database", ":memory:"])

@@ -71,7 +71,7 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
     let floor_assets = bundle::measure(&floor)?;
     eprintln!("xtask: building the proxy (profile server)");
     run(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "hostwinds-proxy"]).current_dir(root))?;
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let target = console::target_dir(root);
     run(Command::new("node")
         .arg("bench/run.js")
         .current_dir(root)
@@ -154,7 +154,7 @@ fn test(root: &Path, _extra: &[String]) -> Result<ExitCode, String> {
     run(Command::new("cargo").args(["build", "--quiet", "-p", "hostwinds-proxy"]).current_dir(root))?;
 
     eprintln!("xtask: browser tests (node --test tests/e2e, Playwright in {})", tools::CHROMIUM);
-    let target_dir = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let target_dir = console::target_dir(root);
     let e2e_ok = stream(
         Command::new("node")
             .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
