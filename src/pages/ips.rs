@@ -591,14 +591,13 @@ fn IpTable(
     let pages = count.div_ceil(per_page).max(1);
     let current = page.get_untracked().min(pages - 1);
     let (first, last) = (current * per_page, ((current + 1) * per_page).min(count));
-    // The DNS results of the rows shown: asked for once, kept for the screen.
-    let settings = use_settings();
-    let shown = || rows.iter().skip(first).take(per_page);
-    let named: Vec<(Ip, String)> = shown().filter_map(|r| r.rdns.as_deref().map(|n| (r.ip, n.to_string()))).collect();
-    let unnamed: Vec<Ip> = shown().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
     // The rows on this page in the table's order: the buttons' handler finds its row by the
     // position of the clicked one.
     let shown_rows: Vec<IpRow> = rows.into_iter().skip(first).take(per_page).collect();
+    // The DNS results of the rows shown: asked for once, kept for the screen.
+    let settings = use_settings();
+    let named: Vec<(Ip, String)> = shown_rows.iter().filter_map(|r| r.rdns.as_deref().map(|n| (r.ip, n.to_string()))).collect();
+    let unnamed: Vec<Ip> = shown_rows.iter().filter(|r| r.rdns_source != Some(RdnsSource::Hostwinds)).map(|r| r.ip).collect();
     Effect::new(move |_| dns.want(settings.endpoint.get_untracked(), named.clone(), unnamed.clone()));
     let body_rows = shown_rows.iter().map(|r| {
         let ip = r.ip;
@@ -658,7 +657,7 @@ fn IpTable(
                                 on_reread
                             />
                         }.into_any(),
-                        false => rdns_view.into_any(),
+                        false => rdns_view,
                     }}
                 </td>
                 <td class="dns-check">
@@ -670,9 +669,8 @@ fn IpTable(
                         };
                         // A verdict for this name, once here, stays until the name changes, an
                         // rDNS is set here or the screen is refreshed, and each renders the
-                        // table again: shown
-                        // as it is, without a subscription of its own. A row still waiting
-                        // watches for its answer.
+                        // table again: shown as it is, without a subscription of its own. A
+                        // row still waiting watches for its answer.
                         match dns.checks.with_untracked(|m| m.get(&ip).filter(|c| c.settled_for(&name)).cloned()) {
                             Some(settled) => cell(Some(settled)),
                             None => (move || cell(dns.checks.with(|m| m.get(&ip).cloned()))).into_any(),
