@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::fmt;
+use wasm_bindgen::{JsCast, JsValue};
 
 thread_local! {
     /// Called when the proxy says the session is gone (401): the shell sends the user to
@@ -68,13 +69,66 @@ impl From<Outcome> for ApiError {
     }
 }
 
-/// Send one action to the proxy at `endpoint` and decode whatever comes back.
-pub async fn call(endpoint: &str, action: &Action) -> Result<Outcome, ApiError> {
+/// One answer, read in full: what `call` and `me` decode, whether the request was sent just
+/// now or by the page before the wasm started (`take_early`).
+#[derive(Debug, Clone)]
+struct Raw {
+    status: u16,
+    upstream_status: Option<u16>,
+    /// The proxy sent the call but got no answer (`x-outcome: unknown`).
+    unknown: bool,
+    body: String,
+}
+
+fn action_key(endpoint: &str, form: &str) -> String {
+    format!("POST {endpoint}\n{form}")
+}
+
+fn get_key(url: &str) -> String {
+    format!("GET {url}")
+}
+
+/// An early answer is for the screen the page opened on, which asks as soon as the app starts;
+/// one sent longer ago than this is not taken (the call goes out again), so nothing stale is
+/// shown as new.
+const EARLY_FOR_MS: f64 = 30_000.0;
+
+/// The answer to the request `key` if the page sent it before the wasm started (index.html's
+/// early reads: a `Map` on `window` of `[sent at, answer]`, the answer a promise of `[status,
+/// x-upstream-status, x-outcome, body]`, or of null when it failed). Taken once; `None`: send it.
+async fn take_early(key: &str) -> Option<Raw> {
+    let early: js_sys::Map = js_sys::Reflect::get(&js_sys::global(), &"hostwindsEarly".into()).ok()?.dyn_into().ok()?;
+    let key = JsValue::from_str(key);
+    let entry: js_sys::Array = early.get(&key).dyn_into().ok()?;
+    early.delete(&key);
+    if crate::time::now_ms() - entry.get(0).as_f64()? > EARLY_FOR_MS {
+        return None;
+    }
+    let answer = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&entry.get(1))).await.ok()?;
+    let answer: js_sys::Array = answer.dyn_into().ok()?;
+    // An answer already here would otherwise be taken in, and its screen rendered, inside the
+    // caller's task (the app's first render): one long task instead of two.
+    crate::tasks::yield_to_browser().await;
+    let status = answer.get(0).as_f64()? as u16;
+    // Sent without a session: signing in is what comes next, and the call after it must not
+    // find this refusal.
+    if status == 401 {
+        return None;
+    }
+    Some(Raw {
+        status,
+        upstream_status: answer.get(1).as_string().and_then(|s| s.parse::<u16>().ok()),
+        unknown: answer.get(2).as_string().as_deref() == Some("unknown"),
+        body: answer.get(3).as_string()?,
+    })
+}
+
+async fn send_form(endpoint: &str, form: String) -> Result<Raw, ApiError> {
     let request = Request::post(endpoint)
         .header("content-type", "application/x-www-form-urlencoded")
         // Marks the call as the console's own; a plain cross-site form cannot set it.
         .header(CONSOLE_HEADER, "1")
-        .body(action.encode_form())
+        .body(form)
         .map_err(|e| ApiError { message: format!("The request could not be built: {e}") })?;
     let resp = request.send().await.map_err(|e| ApiError {
         message: format!(
@@ -83,19 +137,29 @@ pub async fn call(endpoint: &str, action: &Action) -> Result<Outcome, ApiError> 
     })?;
     let status = resp.status();
     let upstream_status = resp.headers().get("x-upstream-status").and_then(|s| s.parse::<u16>().ok());
-    if status == 401 && upstream_status.is_none() {
-        unauthorized();
-        return Err(ApiError { message: "Your session has ended: sign in again.".into() });
-    }
     let unknown = resp.headers().get("x-outcome").as_deref() == Some("unknown");
     let body = resp.text().await.map_err(|e| ApiError {
         message: format!("The answer from {endpoint} was cut off ({e}). The request may or may not have been applied."),
     })?;
-    if unknown {
-        // The proxy sent the call but got no answer: not a refusal, not a success.
-        return Err(ApiError { message: decode(status, &body).message });
+    Ok(Raw { status, upstream_status, unknown, body })
+}
+
+/// Send one action to the proxy at `endpoint` and decode whatever comes back.
+pub async fn call(endpoint: &str, action: &Action) -> Result<Outcome, ApiError> {
+    let form = action.encode_form();
+    let raw = match take_early(&action_key(endpoint, &form)).await {
+        Some(raw) => raw,
+        None => send_form(endpoint, form).await?,
+    };
+    if raw.status == 401 && raw.upstream_status.is_none() {
+        unauthorized();
+        return Err(ApiError { message: "Your session has ended: sign in again.".into() });
     }
-    Ok(interpret(endpoint, status, upstream_status, &body)?)
+    if raw.unknown {
+        // The proxy sent the call but got no answer: not a refusal, not a success.
+        return Err(ApiError { message: decode(raw.status, &raw.body).message });
+    }
+    Ok(interpret(endpoint, raw.status, raw.upstream_status, &raw.body)?)
 }
 
 /// Tell the proxy's answers (its own refusals, or Hostwinds' answers it forwarded) from
@@ -201,11 +265,20 @@ fn error_text(status: u16, body: &str) -> String {
 
 /// A GET to the proxy: its status and body.
 async fn get(url: &str) -> Result<(u16, String), ApiError> {
+    let raw = match take_early(&get_key(url)).await {
+        Some(raw) => raw,
+        None => send_get(url).await?,
+    };
+    Ok((raw.status, raw.body))
+}
+
+async fn send_get(url: &str) -> Result<Raw, ApiError> {
     let resp = Request::get(url)
         .send()
         .await
         .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
-    Ok((resp.status(), resp.text().await.unwrap_or_default()))
+    let status = resp.status();
+    Ok(Raw { status, upstream_status: None, unknown: false, body: resp.text().await.unwrap_or_default() })
 }
 
 /// Who is signed in; `Ok(None)` when nobody is.

@@ -18,6 +18,7 @@ mod search;
 mod session;
 mod settings;
 mod stale;
+mod tasks;
 mod time;
 mod workflow;
 
@@ -31,7 +32,7 @@ fn main() {
         // were one long task; on a slow device two shorter ones let the browser answer input
         // and paint in between (Lighthouse's total blocking time on the server list: 423 / 346
         // / 303 ms before, 179 / 204 / 294 after, interleaved).
-        yield_to_browser().await;
+        tasks::yield_to_browser().await;
         // The page's own "Loading" frame goes in the same task as the first render: no frame
         // is painted without either.
         if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
@@ -39,19 +40,4 @@ fn main() {
         }
         leptos::mount::mount_to_body(app::App);
     });
-}
-
-/// Resolves in a new task (a zero-delay timeout), after the browser has had its turn.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            // Without a window (never in a page) there is nothing to yield to: go on at once.
-            if w.set_timeout_with_callback(&resolve).is_err() {
-                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-            }
-        } else {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -95,6 +95,70 @@ test('a deep link fetches its screen\'s module alongside the first download (the
   }
 });
 
+// Every read the page sends to the proxy (a POST's form, or a GET's path), in order.
+function recordReads(page) {
+  const reads = [];
+  page.on('request', (r) => {
+    const { pathname } = new URL(r.url());
+    if (r.method() === 'POST' && pathname === '/api') reads.push(r.postData() || '');
+    else if (r.method() === 'GET' && pathname.startsWith('/auth/')) reads.push(`GET ${pathname}`);
+  });
+  return reads;
+}
+
+test('a deep link sends its screen\'s reads with the page, and the screen takes their answers instead of asking again', async () => {
+  for (const [path, expected] of [
+    ['/servers/20001', ['action=get_instance&serviceid=20001', 'action=get_instance_ips&serviceid=20001', 'action=get_instances']],
+    ['/servers/020004?location=2&q=relay', ['action=get_instance&serviceid=20004', 'action=get_instance_ips&serviceid=20004&location_id=2', 'action=get_instances']],
+    ['/servers', ['action=get_instances']],
+  ]) {
+    const page = await newPage(rig.browser, rig.proxy.base);
+    const reads = recordReads(page);
+    // The reads sent before the wasm had started (index.html sets wasmBindings after it).
+    await page.addInitScript(() => {
+      window.beforeWasm = [];
+      const fetch = window.fetch;
+      window.fetch = (url, init) => {
+        const read = /\/(api|auth\/me)$/.test(String(url));
+        if (read && !window.wasmBindings) window.beforeWasm.push(init && init.body ? init.body : `GET ${url}`);
+        return fetch(url, init);
+      };
+    });
+    await page.goto(rig.proxy.base + path);
+    await page.waitForFunction(() => document.title.includes(' \u00b7 '));
+    await page.locator('table tbody tr').first().waitFor();
+    // A second request for any of them would come after the screen rendered: give it time.
+    await page.waitForTimeout(300);
+    const label = `${path}: ${reads.join(' | ')}`;
+    const first = reads.filter((r) => !r.startsWith('action=dns'));
+    assert.deepEqual(first.filter((r) => r.startsWith('GET ')), ['GET /auth/me'], label);
+    assert.deepEqual(first.filter((r) => !r.startsWith('GET ')).sort(), [...expected].sort(), label);
+    assert.deepEqual((await page.evaluate(() => window.beforeWasm)).sort(), ['GET /auth/me', ...expected].sort(), label);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
+test('an early read that failed is asked again by its screen', async () => {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  const reads = recordReads(page);
+  let refused = 0;
+  // The first read of the IPs fails in the network: the screen must not be left without it.
+  await page.route('**/api', (route) => {
+    if (refused === 0 && (route.request().postData() || '').startsWith('action=get_instance_ips&')) {
+      refused += 1;
+      return route.abort();
+    }
+    return route.continue();
+  });
+  await page.goto(rig.proxy.base + '/servers/20001');
+  await page.locator('table.ips tbody tr').first().waitFor();
+  assert.equal(refused, 1);
+  assert.equal(reads.filter((r) => r.startsWith('action=get_instance_ips&')).length, 2, reads.join(' | '));
+  assert.equal(reads.filter((r) => r === 'action=get_instance&serviceid=20001').length, 1, reads.join(' | '));
+  assert.deepEqual(page.errors, []);
+});
+
 test('a page opened on the firewall tab fetches the IP table when a pointer is over the tabs', async () => {
   const { page, wasm } = await openRecording('/servers/20001/firewall');
   await page.locator('table.rules tbody tr').first().waitFor();

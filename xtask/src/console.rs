@@ -198,7 +198,22 @@ fn page(template: &str, css: &str, pkg: &str, modules: &BTreeMap<String, Vec<Str
         }}
     </script>"#
     );
-    Ok(template.replace(ASSETS_MARKER, &tags))
+    Ok(without_comments(&template.replace(ASSETS_MARKER, &tags)))
+}
+
+/// The page without its comments (the template's own `<!-- -->` blocks and the scripts' whole
+/// `//` lines) and indentation: they are for whoever edits index.html, and every first load
+/// fetched them. (Nothing in the page spans lines where leading spaces count: no `<pre>`, no
+/// multi-line string.)
+fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find("-->").map_or("", |end| &rest[start + end + 3..]);
+    }
+    out.push_str(rest);
+    out.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")).map(|l| format!("{l}\n")).collect()
 }
 
 fn list(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -262,6 +277,12 @@ mod tests {
         let template = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../index.html")).unwrap();
         assert!(template.contains(r#"<div id="boot">"#) && template.contains(r#"id="boot-status""#));
         assert!(template.find("hostwinds.theme").unwrap() < template.find(ASSETS_MARKER).unwrap(), "the theme before the stylesheet");
+    }
+
+    #[test]
+    fn comments_leave_the_page_and_the_code_stays() {
+        let html = "<body>\n    <!-- for the editor,\n         two lines -->\n    <div id=\"boot\"></div>\n<script>\n    // why\n    const a = 'http://x'; // kept\n</script>\n";
+        assert_eq!(without_comments(html), "<body>\n<div id=\"boot\"></div>\n<script>\nconst a = 'http://x'; // kept\n</script>\n");
     }
 
     #[test]
