@@ -7,6 +7,7 @@ use hostwinds::dns::{same_name, DnsCheck};
 use hostwinds::Ip;
 use leptos::prelude::*;
 use std::collections::HashMap;
+use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check {
@@ -31,23 +32,42 @@ impl Check {
     }
 }
 
+/// How long the rows shown must stay before their DNS results are asked for.
+const SETTLE: Duration = Duration::from_millis(150);
+
 #[derive(Clone, Copy)]
 pub struct DnsCache {
     pub checks: RwSignal<HashMap<Ip, Check>>,
     /// `Some(name)`: the PTR; `None`: looked up, none (or the lookup failed).
     pub ptrs: RwSignal<HashMap<Ip, Option<String>>>,
+    /// The ask waiting for the rows to settle.
+    waiting: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl DnsCache {
     pub fn new() -> Self {
-        DnsCache { checks: RwSignal::new(HashMap::new()), ptrs: RwSignal::new(HashMap::new()) }
+        DnsCache { checks: RwSignal::new(HashMap::new()), ptrs: RwSignal::new(HashMap::new()), waiting: StoredValue::new(None) }
     }
 
-    /// Ask for what is not known yet: checks of `named` rows, PTRs of `unnamed` ones.
+    /// Ask for what is not known yet of the rows shown, once they have stayed `SETTLE`: a
+    /// search being typed asks for the rows it ends on, not for every page on the way, and a
+    /// screen just opened paints its table before the lookups start.
     pub fn want(self, endpoint: String, named: Vec<(Ip, String)>, unnamed: Vec<Ip>) {
-        let missing: Vec<(Ip, String)> = self.checks.with_untracked(|m| {
-            named.into_iter().filter(|(ip, n)| !m.get(ip).is_some_and(|c| c.is_for(n))).collect()
-        });
+        if let Some(h) = self.waiting.try_get_value().flatten() {
+            h.clear();
+        }
+        let h = set_timeout_with_handle(move || self.ask(endpoint, named, unnamed), SETTLE).ok();
+        let _ = self.waiting.try_set_value(h);
+    }
+
+    /// Checks of `named` rows, PTRs of `unnamed` ones, for those not known yet. (The screen may
+    /// be gone by now: nothing here assumes it is not.)
+    fn ask(self, endpoint: String, named: Vec<(Ip, String)>, unnamed: Vec<Ip>) {
+        let Some(missing) = self.checks.try_with_untracked(|m| {
+            named.into_iter().filter(|(ip, n)| !m.get(ip).is_some_and(|c| c.is_for(n))).collect::<Vec<_>>()
+        }) else {
+            return;
+        };
         if !missing.is_empty() {
             self.checks.update(|m| {
                 for (ip, n) in &missing {
@@ -73,7 +93,9 @@ impl DnsCache {
                 });
             });
         }
-        let missing: Vec<Ip> = self.ptrs.with_untracked(|m| unnamed.into_iter().filter(|ip| !m.contains_key(ip)).collect());
+        let Some(missing) = self.ptrs.try_with_untracked(|m| unnamed.into_iter().filter(|ip| !m.contains_key(ip)).collect::<Vec<_>>()) else {
+            return;
+        };
         if !missing.is_empty() {
             // Marked looked-up at once, so a re-render does not ask again while this runs.
             self.ptrs.update(|m| {

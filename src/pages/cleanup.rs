@@ -6,6 +6,7 @@
 
 use crate::actions::Runner;
 use crate::api;
+use crate::lazy_screens::{Tool, ToolView};
 use crate::components::confirm::ConfirmDialog;
 use crate::settings::use_settings;
 use crate::time::now_ms;
@@ -25,6 +26,8 @@ enum Earlier {
     Unknown(String),
 }
 
+/// The button; its dialog (`CleanupDialog`) is in the tools' module, fetched when a pointer
+/// or the focus comes to the button.
 #[component]
 pub fn CleanupFee(
     serviceid: ServiceId,
@@ -36,28 +39,8 @@ pub fn CleanupFee(
     let settings = use_settings();
     let runner = Runner::from_context();
     let (open, set_open) = signal(false);
-    let (again, set_again) = signal(false);
     // Set the moment the request leaves, so a double click can never send two.
     let in_flight = RwSignal::new(false);
-
-    // Read when the dialog opens, so it reflects fees raised a moment ago by anyone.
-    let earlier = LocalResource::new(move || {
-        let (open, endpoint) = (open.get(), settings.endpoint.get());
-        async move {
-            if !open {
-                return Earlier::None;
-            }
-            match api::recent_successes(endpoint, serviceid, ActionName::CreateIpCleanupFee, DAY_MS).await {
-                Ok(p) => p
-                    .entries
-                    .first()
-                    .map(|e| Earlier::By(e.user.clone(), ((now_ms() - e.at_ms) / 3_600_000.0).max(0.0)))
-                    .unwrap_or(Earlier::None),
-                Err(e) => Earlier::Unknown(e.message),
-            }
-        }
-    });
-    let needs_second = move || !matches!(earlier.get(), Some(Earlier::None));
 
     let request = Action::new_local(move |_: &()| {
         let endpoint = settings.endpoint.get_untracked();
@@ -83,48 +66,84 @@ pub fn CleanupFee(
             type="button"
             class="cleanup"
             disabled=move || in_flight.get()
-            on:click=move |_| { set_again.set(false); set_open.set(true); }
+            on:pointerover=|_| crate::lazy_screens::prefetch_server_tools()
+            on:focus=|_| crate::lazy_screens::prefetch_server_tools()
+            on:click=move |_| set_open.set(true)
         >
             {move || if in_flight.get() { "Requesting IP cleanup\u{2026}" } else { "Request IP cleanup" }}
         </button>
-        {move || open.get().then(|| view! {
-            <ConfirmDialog
-                title=format!("Request an IP cleanup for {}?", name.get_untracked())
-                confirm_label="Create invoice"
-                confirm_disabled=Signal::derive(move || needs_second() && !again.get())
-                on_confirm=Callback::new(confirm)
-                on_cancel=Callback::new(move |_| set_open.set(false))
-            >
-                <p>
-                    "An IP cleanup is Hostwinds' paid service for IP reputation: cleaning up a listed IP, "
-                    "requesting removal from spam blocklists, and IP warming."
-                </p>
-                <p>{format!("Confirming creates an invoice on this account for server {serviceid}.")}</p>
-                <BlocklistOverview ips/>
-                {move || {
-                    let text = match earlier.get() {
-                        None => return Some(view! { <p class="muted">"Checking the audit log for an earlier request\u{2026}"</p> }.into_any()),
-                        Some(Earlier::None) => return None,
-                        Some(Earlier::By(user, hours)) => format!(
-                            "A cleanup fee was already requested for this server {} ago by {user}. A second request creates a second invoice.",
-                            ago(hours)
-                        ),
-                        Some(Earlier::Unknown(why)) => format!(
-                            "The audit log could not be read ({why}), so an earlier request in the last 24 h cannot be ruled out."
-                        ),
-                    };
-                    Some(view! {
-                    <div class="warning" role="alert">
-                        <p>{text}</p>
-                        <label class="check">
-                            <input type="checkbox" prop:checked=move || again.get() on:change:target=move |ev| set_again.set(ev.target().checked())/>
-                            "Yes, request another invoice"
-                        </label>
-                    </div>
-                    }.into_any())
-                }}
-            </ConfirmDialog>
+        {move || open.get().then(|| {
+            let tool = Tool::Cleanup { serviceid, name, ips, on_confirm: Callback::new(confirm), on_cancel: Callback::new(move |_| set_open.set(false)) };
+            view! { <ToolView tool/> }
         })}
+    }
+}
+
+/// The confirmation: what the fee is, the server's blocklist listings, and an earlier fee.
+#[component]
+pub fn CleanupDialog(
+    serviceid: ServiceId,
+    name: Signal<String>,
+    ips: Signal<Vec<Ip>>,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let settings = use_settings();
+    let (again, set_again) = signal(false);
+
+    // Read when the dialog opens, so it reflects fees raised a moment ago by anyone.
+    let earlier = LocalResource::new(move || {
+        let endpoint = settings.endpoint.get();
+        async move {
+            match api::recent_successes(endpoint, serviceid, ActionName::CreateIpCleanupFee, DAY_MS).await {
+                Ok(p) => p
+                    .entries
+                    .first()
+                    .map(|e| Earlier::By(e.user.clone(), ((now_ms() - e.at_ms) / 3_600_000.0).max(0.0)))
+                    .unwrap_or(Earlier::None),
+                Err(e) => Earlier::Unknown(e.message),
+            }
+        }
+    });
+    let needs_second = move || !matches!(earlier.get(), Some(Earlier::None));
+
+    view! {
+        <ConfirmDialog
+            title=format!("Request an IP cleanup for {}?", name.get_untracked())
+            confirm_label="Create invoice"
+            confirm_disabled=Signal::derive(move || needs_second() && !again.get())
+            on_confirm
+            on_cancel
+        >
+            <p>
+                "An IP cleanup is Hostwinds' paid service for IP reputation: cleaning up a listed IP, "
+                "requesting removal from spam blocklists, and IP warming."
+            </p>
+            <p>{format!("Confirming creates an invoice on this account for server {serviceid}.")}</p>
+            <BlocklistOverview ips/>
+            {move || {
+                let text = match earlier.get() {
+                    None => return Some(view! { <p class="muted">"Checking the audit log for an earlier request\u{2026}"</p> }.into_any()),
+                    Some(Earlier::None) => return None,
+                    Some(Earlier::By(user, hours)) => format!(
+                        "A cleanup fee was already requested for this server {} ago by {user}. A second request creates a second invoice.",
+                        ago(hours)
+                    ),
+                    Some(Earlier::Unknown(why)) => format!(
+                        "The audit log could not be read ({why}), so an earlier request in the last 24 h cannot be ruled out."
+                    ),
+                };
+                Some(view! {
+                <div class="warning" role="alert">
+                    <p>{text}</p>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || again.get() on:change:target=move |ev| set_again.set(ev.target().checked())/>
+                        "Yes, request another invoice"
+                    </label>
+                </div>
+                }.into_any())
+            }}
+        </ConfirmDialog>
     }
 }
 

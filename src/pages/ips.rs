@@ -8,11 +8,10 @@ use crate::app::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::dns::VerdictBadge;
 use crate::dns_cache::{Check, DnsCache};
-use crate::pages::blocklists::BlocklistPanel;
+use crate::lazy_screens::{Tool, ToolView};
 use crate::components::message::{ErrorMessage, Loading};
 use crate::download::{file_part, save_file};
 use crate::session::use_session;
-use crate::pages::rdns::RdnsEditor;
 use crate::pages::server::{server_name, use_server, ServerFrame};
 use crate::poll::use_poll;
 use crate::rdns_memory::use_rdns_memory;
@@ -303,9 +302,12 @@ pub fn IpsPage() -> impl IntoView {
         </section>
         <WatchPanel watch instance/>
         {move || blocklist_ip.get().map(|ip| view! {
-            <BlocklistPanel ip on_close=Callback::new(move |_| blocklist_ip.set(None))/>
+            <ToolView tool=Tool::Blocklists { ip, on_close: Callback::new(move |_| blocklist_ip.set(None)) }/>
         })}
-        <section aria-labelledby="ips-heading">
+        // The rDNS editor and blocklist report a row's buttons open are in the tools' module.
+        <section aria-labelledby="ips-heading"
+            on:pointerover=|_| crate::lazy_screens::prefetch_server_tools()
+            on:focusin=|_| crate::lazy_screens::prefetch_server_tools()>
             <h2 id="ips-heading">"IP addresses"</h2>
             <div class="toolbar">
                 <label for="ip-search">"Search"</label>
@@ -648,14 +650,14 @@ fn IpTable(
                 <td>
                     {match editing_now == Some(ip) {
                         true => view! {
-                            <RdnsEditor
-                                serviceid
-                                ip
-                                draft
-                                on_saved=Callback::new(move |(name, _): (String, String)| on_rdns_saved.run((ip, name)))
-                                on_cancel=Callback::new(move |_| editing.set(None))
-                                on_reread
-                            />
+                            <ToolView tool=Tool::RdnsEditor {
+                                serviceid,
+                                ip,
+                                draft,
+                                on_saved: Callback::new(move |(name, _): (String, String)| on_rdns_saved.run((ip, name))),
+                                on_cancel: Callback::new(move |_| editing.set(None)),
+                                on_reread,
+                            }/>
                         }.into_any(),
                         false => rdns_view,
                     }}

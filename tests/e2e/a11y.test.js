@@ -52,6 +52,8 @@ test('an open confirmation dialog and the rDNS editor have no axe violations', a
   await page.goto(`${rig.proxy.base}/servers/20001`);
   await page.locator('table.ips tbody tr').first().waitFor();
   await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.16' }).click();
+  // The editor comes with the tools' module: type once it has the focus.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Reverse DNS name for 192.0.2.16');
   await page.keyboard.type('example.com');
   await page.getByTestId('dns-verdict').waitFor();
   assert.deepEqual(await violations(page), []);

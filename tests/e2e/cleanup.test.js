@@ -58,9 +58,28 @@ test('a second request within 24 h needs an explicit second confirmation', async
   // Another server has no such warning.
   await page.goto(`${proxy.base}/servers/20003`);
   await page.getByRole('button', { name: 'Request IP cleanup' }).click();
+  // Held until the audit log has answered (a click while it is read cannot skip the warning).
+  await d.getByRole('button', { name: 'Create invoice', disabled: false }).waitFor();
+  assert.equal(await d.getByText('Checking the audit log').count(), 0);
   assert.equal(await d.getByText('already requested').count(), 0);
-  assert.equal(await d.getByRole('button', { name: 'Create invoice' }).isDisabled(), false);
   await page.keyboard.press('Escape');
+});
+
+test('while the audit log is being read, the invoice cannot be created', async () => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const audit = (url) => new URL(url).pathname === '/api/audit';
+  await page.route(audit, async (route) => { await held; await route.continue(); });
+  await page.goto(`${proxy.base}/servers/20004`);
+  await page.getByRole('button', { name: 'Request IP cleanup' }).click();
+  const d = page.getByRole('dialog');
+  await d.getByText('Checking the audit log for an earlier request').waitFor();
+  assert.equal(await d.getByRole('button', { name: 'Create invoice' }).isDisabled(), true);
+  release();
+  await d.getByRole('button', { name: 'Create invoice', disabled: false }).waitFor();
+  await page.unroute(audit);
+  await d.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(fees().length, 1);
 });
 
 test('the Activity page reads the audit log: every change by anyone, refused ones too, filtered', async () => {

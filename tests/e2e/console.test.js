@@ -172,6 +172,29 @@ test('a page opened on the firewall tab fetches the IP table when a pointer is o
   assert.deepEqual(page.errors, []);
 });
 
+test('what a click opens on the IP screen comes with a pointer over the table or the cleanup button, not with the table', async () => {
+  const { page, wasm } = await openRecording('/servers/20001');
+  await page.locator('table.ips tbody tr').first().waitFor();
+  await page.waitForTimeout(300);
+  assert.ok(!wasm.includes('split_server_tools.wasm'), wasm.join(' '));
+  const tools = moduleFetched(page, 'server_tools');
+  await page.locator('table.ips tbody tr').nth(1).hover();
+  await tools;
+  await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.11' }).click();
+  // Focus goes to the field, as it did when the editor was in the table's own module.
+  await page.waitForFunction(() => document.activeElement && document.activeElement.getAttribute('aria-label') === 'Reverse DNS name for 192.0.2.11');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Request IP cleanup' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('heading', { name: /^Request an IP cleanup for / }).waitFor();
+  // A modal dialog, with focus on Cancel.
+  assert.equal(await dialog.evaluate((d) => d.open && d.matches(':modal')), true);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Cancel');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  eachOnce(wasm);
+  assert.deepEqual(page.errors, []);
+});
+
 test('a delete confirmation fetches the module of the remove workflow it offers', async () => {
   const { page, wasm } = await openRecording('/servers/20001');
   await page.locator('table.ips tbody tr').first().waitFor();

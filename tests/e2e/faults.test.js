@@ -180,3 +180,22 @@ test('a screen whose module does not arrive says so, and Reload brings it', asyn
   await page.getByTestId('main-ip').waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('an editor whose module does not arrive says so where it would be, and the table stays', async () => {
+  const page = await newPage(rig.browser, rig.proxy.base);
+  await page.goto(`${rig.proxy.base}/servers/20001`);
+  await page.locator('table.ips tbody tr').first().waitFor();
+  // Only the tools' own file: the IP table's chunks are already here.
+  const blocked = (url) => /\/pkg-[0-9a-f]+\/split_server_tools\.wasm$/.test(new URL(url).pathname);
+  await page.route(blocked, (route) => route.abort('failed'));
+  await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.11' }).click();
+  const err = page.getByRole('row', { name: /^192\.0\.2\.11 / }).getByRole('alert').filter({ hasText: 'This could not be loaded' });
+  await err.waitFor();
+  assert.ok((await tableRows(page, 'table.ips')).length > 1, 'the table is still there');
+  await page.unroute(blocked);
+  await err.getByRole('button', { name: 'Reload the console' }).click();
+  await page.locator('table.ips tbody tr').first().waitFor();
+  await page.getByRole('button', { name: 'Edit rDNS of 192.0.2.11' }).click();
+  await page.getByRole('textbox', { name: 'Reverse DNS name for 192.0.2.11' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
