@@ -329,6 +329,14 @@ async function lighthouseBench() {
   return out;
 }
 
+// Each split module's files, as index.html's preload script lists them (the split's own map).
+function deepLinks(later) {
+  const m = /const files = (\{[^\n]*\});/.exec(fs.readFileSync(path.join(DIST, 'index.html'), 'utf8'));
+  if (!m) return [];
+  return Object.entries(JSON.parse(m[1])).map(([name, files]) =>
+    [name, files, later.filter((a) => files.some((f) => a.name.endsWith(`/${f}.wasm`) || a.name === `${f}.wasm`))]);
+}
+
 (async () => {
   const report = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${os.cpus()[0].model}` };
   report.bundle = JSON.parse(process.env.BUNDLE || '[]');
@@ -367,7 +375,10 @@ async function lighthouseBench() {
     ...(!later.length ? [] : ['## Loaded with the screens that need them (the split\'s modules)', '',
       '| file | raw KiB | gzip KiB | brotli KiB |', '|---|---|---|---|',
       ...later.map((a) => `| ${a.name} | ${kib(a.raw)} | ${kib(a.gzip)} | ${kib(a.brotli)} |`),
-      `| **total** | ${kib(sum('raw', later))} | ${kib(sum('gzip', later))} | ${kib(sum('brotli', later))} |`, '']),
+      `| **total** | ${kib(sum('raw', later))} | ${kib(sum('gzip', later))} | ${kib(sum('brotli', later))} |`, '',
+      ...deepLinks(later).map(([m, files, list]) => `A page opened on the ${m} module's screens, or the first use of it, fetches ${files.length} more files: ` +
+        `${kib(sum('gzip', list))} KiB gzip (${kib(sum('brotli', list))} brotli); with the first load ${kib(sum('gzip') + sum('gzip', list))} KiB gzip ` +
+        `(${kib(sum('brotli') + sum('brotli', list))} brotli).`), '']),
     ...(!p ? [] : [
       `## Reads through the proxy (wrk -t2 -c16 -d${SECS}s, get_instance; per-request logging off, as nginx's access log)`, '',
       ...readsTable(p, 2),
