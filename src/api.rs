@@ -71,7 +71,6 @@ impl From<Outcome> for ApiError {
 
 /// One answer, read in full: what `call` and `me` decode, whether the request was sent just
 /// now or by the page before the wasm started (`take_early`).
-#[derive(Debug, Clone)]
 struct Raw {
     status: u16,
     upstream_status: Option<u16>,
