@@ -10,7 +10,7 @@
 //!
 //! A fourth module holds what a click opens on a server's screens (`Tool`): the rDNS editor,
 //! an IP's blocklist report, the IP cleanup request. A deep link to an IP table no longer
-//! waits for them (~40 KiB brotli less before the table shows); they are fetched when a pointer
+//! waits for them (25.6 KiB brotli less before the table shows); they are fetched when a pointer
 //! or the focus comes to the table or the cleanup button.
 
 use crate::pages::{
@@ -108,13 +108,7 @@ pub fn ToolView(tool: Tool) -> impl IntoView {
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         let view = match tool_view(tool).await {
             Ok(view) => view,
-            Err(NotLoaded) => view! {
-                <div class="message error" role="alert">
-                    <p class="text">"This could not be loaded: the network failed, or the console was updated since this page was opened."</p>
-                    <button type="button" on:click=|_| { let _ = window().location().reload(); }>"Reload the console"</button>
-                </div>
-            }
-            .into_any(),
+            Err(NotLoaded) => view! { <NotLoadedMessage what="This"/> }.into_any(),
         };
         made.set_value(Some(view));
         ready.set(true);
@@ -209,13 +203,19 @@ fn prefetch(m: Module) {
 #[component]
 fn ScreenNotLoaded() -> impl IntoView {
     crate::app::set_title("Screen not loaded");
+    view! { <NotLoadedMessage what="This screen"/> }
+}
+
+/// Why `what` is missing, and the way out: a reload fetches the console as it is now.
+#[component]
+fn NotLoadedMessage(what: &'static str) -> impl IntoView {
     let reload = |_| {
         let _ = window().location().reload();
     };
     view! {
         <div class="message error" role="alert">
             <p class="text">
-                "This screen could not be loaded: the network failed, or the console was updated since this page was opened. Nothing was sent to Hostwinds."
+                {format!("{what} could not be loaded: the network failed, or the console was updated since this page was opened. Nothing was sent to Hostwinds.")}
             </p>
             <button type="button" class="primary" on:click=reload>"Reload the console"</button>
         </div>

@@ -110,6 +110,8 @@ test('a deep link sends its screen\'s reads with the page, and the screen takes 
   for (const [path, expected] of [
     ['/servers/20001', ['action=get_instance&serviceid=20001', 'action=get_instance_ips&serviceid=20001', 'action=get_instances']],
     ['/servers/020004?location=2&q=relay', ['action=get_instance&serviceid=20004', 'action=get_instance_ips&serviceid=20004&location_id=2', 'action=get_instances']],
+    // Not a location: no filter, as the screen reads it.
+    ['/servers/20001?location=two', ['action=get_instance&serviceid=20001', 'action=get_instance_ips&serviceid=20001', 'action=get_instances']],
     ['/servers', ['action=get_instances']],
   ]) {
     const page = await newPage(rig.browser, rig.proxy.base);
