@@ -82,6 +82,16 @@ fn Shell() -> impl IntoView {
         }
     });
 
+    // The screen renders a task after the shell: on a page opened on a screen the two were one
+    // long task (most of Lighthouse's total blocking time). A navigation in between (the
+    // sign-in redirect) changes only what <Routes> renders first; a lazy screen's module is
+    // already here (lazy_screens::preload_for).
+    let (screen_ready, set_screen_ready) = signal(false);
+    leptos::task::spawn_local(async move {
+        crate::tasks::yield_to_browser().await;
+        set_screen_ready.set(true);
+    });
+
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="top">
@@ -104,6 +114,7 @@ fn Shell() -> impl IntoView {
             })}
         </header>
         <main id="main" tabindex="-1">
+            {move || screen_ready.get().then(|| view! {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
                 <Route path=path!("/signin") view=SignInPage/>
@@ -119,6 +130,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
                 <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
             </Routes>
+            })}
         </main>
         <Toasts/>
         <crate::components::shortcuts::Shortcuts/>
