@@ -130,7 +130,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
                 <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
             </Routes>
-            })}
+            }.into_any())}
         </main>
         <Toasts/>
         <crate::components::shortcuts::Shortcuts/>
