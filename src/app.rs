@@ -115,21 +115,21 @@ fn Shell() -> impl IntoView {
         </header>
         <main id="main" tabindex="-1">
             {move || screen_ready.get().then(|| view! {
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
-                <Route path=path!("/signin") view=SignInPage/>
-                <Route path=path!("/servers") view=ServersPage/>
-                <Route path=path!("/servers/:serviceid") view={Lazy::<IpsRoute>::new()}/>
-                <Route path=path!("/servers/:serviceid/firewall") view={Lazy::<FirewallRoute>::new()}/>
-                <Route path=path!("/servers/:serviceid/smtp") view={Lazy::<ServerSmtpRoute>::new()}/>
-                <Route path=path!("/servers/:serviceid/allocate") view={Lazy::<AllocateRoute>::new()}/>
-                <Route path=path!("/servers/:serviceid/remove/:ip") view={Lazy::<RemoveRoute>::new()}/>
-                <Route path=path!("/smtp") view={Lazy::<AccountSmtpRoute>::new()}/>
-                <Route path=path!("/rdns/bulk") view={Lazy::<BulkRdnsRoute>::new()}/>
-                <Route path=path!("/inventory") view={Lazy::<InventoryRoute>::new()}/>
-                <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
-                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
-            </Routes>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
+                    <Route path=path!("/signin") view=SignInPage/>
+                    <Route path=path!("/servers") view=ServersPage/>
+                    <Route path=path!("/servers/:serviceid") view={Lazy::<IpsRoute>::new()}/>
+                    <Route path=path!("/servers/:serviceid/firewall") view={Lazy::<FirewallRoute>::new()}/>
+                    <Route path=path!("/servers/:serviceid/smtp") view={Lazy::<ServerSmtpRoute>::new()}/>
+                    <Route path=path!("/servers/:serviceid/allocate") view={Lazy::<AllocateRoute>::new()}/>
+                    <Route path=path!("/servers/:serviceid/remove/:ip") view={Lazy::<RemoveRoute>::new()}/>
+                    <Route path=path!("/smtp") view={Lazy::<AccountSmtpRoute>::new()}/>
+                    <Route path=path!("/rdns/bulk") view={Lazy::<BulkRdnsRoute>::new()}/>
+                    <Route path=path!("/inventory") view={Lazy::<InventoryRoute>::new()}/>
+                    <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
+                </Routes>
             }.into_any())}
         </main>
         <Toasts/>
