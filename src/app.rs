@@ -82,8 +82,9 @@ fn Shell() -> impl IntoView {
         }
     });
 
-    // The screen renders a task after the shell: on a page opened on a screen the two were one
-    // long task (most of Lighthouse's total blocking time). A navigation in between (the
+    // The screen renders a task after the shell (as main.rs puts the first render a task after
+    // the wasm's start): on a page opened on a screen the two were one long task (most of
+    // Lighthouse's total blocking time on the IP screen). A navigation in between (the
     // sign-in redirect) changes only what <Routes> renders first; a lazy screen's module is
     // already here (lazy_screens::preload_for).
     let (screen_ready, set_screen_ready) = signal(false);

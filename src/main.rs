@@ -34,7 +34,8 @@ fn main() {
         // / 303 ms before, 179 / 204 / 294 after, interleaved).
         tasks::yield_to_browser().await;
         // The page's own "Loading" frame goes in the same task as the first render: no frame
-        // is painted without either.
+        // is painted without either. That render is the shell; the screen follows in a task of
+        // its own (app.rs, `screen_ready`).
         if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
             boot.remove();
         }
