@@ -178,6 +178,95 @@ async fn a_silent_upstream_times_out_with_504_and_says_a_mutation_may_have_happe
     assert!(a.outcome().message.contains("Nothing was deleted"));
 }
 
+/// A one-shot upstream on loopback that reads a request's head and then writes `answer` as it
+/// is (raw bytes: what a broken server sends), then closes. Counts the connections it took.
+async fn raw_upstream(answer: &'static [u8]) -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let taken = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = taken.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(answer).await;
+                let _ = s.shutdown().await;
+            });
+        }
+    });
+    (addr, taken)
+}
+
+#[tokio::test]
+async fn an_answer_cut_off_mid_way_is_a_502_that_says_the_connection_broke() {
+    let (addr, _) = raw_upstream(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 900\r\n\r\n[{\"result\":\"success\",").await;
+    let base = proxy_to_url(format!("http://{addr}/cloud/api.php"), KEY, Duration::from_secs(2)).await;
+    let a = post_form(&base, "action=set_rdns&serviceid=20001&ip=192.0.2.11&rdns=mta1.example.com").await;
+    assert_eq!(a.status, 502);
+    let m = a.outcome().message;
+    assert!(m.contains("broke before its answer arrived") && m.contains("may or may not have been applied"), "{m}");
+}
+
+#[tokio::test]
+async fn an_https_upstream_that_does_not_speak_tls_is_a_502_and_nothing_is_sent() {
+    // The TLS handshake fails on a plain HTTP answer: no form ever leaves the proxy.
+    let (addr, taken) = raw_upstream(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n").await;
+    let base = proxy_to_url(format!("https://{addr}/cloud/api.php"), KEY, Duration::from_secs(2)).await;
+    let a = post_form(&base, "action=change_main_ip&serviceid=20003").await;
+    assert_eq!(a.status, 502);
+    let m = a.outcome().message;
+    assert!(m.contains("could not connect") && m.contains("Nothing was sent"), "{m}");
+    assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 1, "a mutation is not tried again");
+}
+
+#[tokio::test]
+async fn the_form_goes_once_as_a_form_post_and_a_redirect_is_not_followed() {
+    use std::sync::Mutex;
+    let seen: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
+    let followed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (rec, flag) = (seen.clone(), followed.clone());
+    let fake = Router::new()
+        .route(
+            "/api.php",
+            post(move |headers: axum::http::HeaderMap, body: String| async move {
+                let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                rec.lock().unwrap().push((h("content-type"), h("user-agent"), body));
+                (axum::http::StatusCode::FOUND, [("location", "/elsewhere")], "")
+            }),
+        )
+        .route(
+            "/elsewhere",
+            post(move || async move {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                "[]"
+            }),
+        );
+    let addr = spawn(fake).await;
+    let base = proxy_to_url(format!("http://{addr}/api.php"), KEY, Duration::from_secs(2)).await;
+    let a = post_form(&base, "action=get_instances").await;
+    assert_eq!(a.status, 502);
+    assert_eq!(a.upstream_status.as_deref(), Some("302"));
+    assert!(!followed.load(std::sync::atomic::Ordering::SeqCst), "the form, with its key, went elsewhere");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    let (ctype, agent, body) = &seen[0];
+    assert_eq!(ctype, "application/x-www-form-urlencoded");
+    assert!(agent.starts_with("hostwinds-proxy/"), "{agent}");
+    assert_eq!(body, &format!("action=get_instances&API={KEY}"));
+}
+
+#[test]
+fn an_upstream_url_that_is_not_http_is_refused_at_start() {
+    for bad in ["ftp://example.com/api.php", "http://", "api.hostwinds.com/api.php", "not a url"] {
+        let err = Upstream::http(bad, Duration::from_secs(1)).err().unwrap_or_else(|| panic!("{bad} was taken"));
+        assert!(err.contains(bad), "{err}");
+    }
+    assert!(Upstream::http("https://api.hostwinds.com/api.php", Duration::from_secs(1)).is_ok());
+}
+
 #[tokio::test]
 async fn upstream_html_errors_pass_as_502_and_echoed_keys_are_scrubbed() {
     let fake = Router::new()
