@@ -15,6 +15,9 @@ const BIN = process.env.PROXY_BIN;
 const DIST = process.env.DIST;
 // The framework's floor (bench/floor, built by `cargo xtask bench`): its pkg directory.
 const FLOOR = process.env.FLOOR;
+// The proxy's floor (crates/server/examples/proxy_floor.rs): the same Rust stack forwarding
+// bodies as they are, none of the proxy's own checks. Optional: without it, no such row.
+const PROXY_FLOOR = process.env.PROXY_FLOOR_BIN;
 const OUT = process.env.OUT;
 const SECS = Number(process.env.BENCH_SECS || 10);
 const KEY_ROUNDS = Number(process.env.BENCH_KEY_ROUNDS || 3);
@@ -96,6 +99,8 @@ http { access_log off;
     '--users', users, '--upstream', `${sim}/cloud/api.php`], { HOSTWINDS_API_KEY: KEY, RUST_LOG: 'warn,hostwinds_proxy::cli=info' },
   /console and proxy on (http:\/\/[\d.:]+)/);
   const proxyPid = children[children.length - 1].pid;
+  const floor = PROXY_FLOOR && await start(PROXY_FLOOR, ['127.0.0.1:0', `${sim}/cloud/api.php`], {}, /proxy floor on (http:\/\/[\d.:]+)/);
+  const floorPid = floor && children[children.length - 1].pid;
   await new Promise((r) => setTimeout(r, 300));
   const login = await fetch(`${proxy}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' }, body: 'username=bench&password=bench' });
   const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
@@ -112,6 +117,7 @@ http { access_log off;
   const run = async (conns) => ({
     direct: await wrk(`${sim}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns }),
     nginx: await wrk(`http://127.0.0.1:${nginxPort}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns, pid: worker }),
+    ...(floor ? { floor: await wrk(`${floor}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns, pid: floorPid }) } : {}),
     proxy: await wrk(`${proxy}/api`, read, { ...form, Cookie: cookie, 'X-Hostwinds-Console': '1' }, { conns, pid: proxyPid }),
   });
   // Under load (16 connections: on 2 cores latency then follows throughput), and one
@@ -357,8 +363,11 @@ function deepLinks(later) {
   const sum = (k, list = first) => list.reduce((a, b) => a + b[k], 0);
   const p = report.proxy;
   const readsTable = (runs, digits) => ['| path | req/s | p50 ms | p99 ms | non-2xx |', '|---|---|---|---|---|',
-    ...[['direct', 'simulator directly'], ['nginx', 'nginx proxy_pass'], ['proxy', 'hostwinds-proxy']].map(([k, name]) =>
+    ...[['direct', 'simulator directly'], ['nginx', 'nginx proxy_pass'], ['floor', 'the Rust stack\'s floor (examples/proxy_floor)'], ['proxy', 'hostwinds-proxy']].filter(([k]) => runs[k]).map(([k, name]) =>
       `| ${name} | ${f(runs[k].rps, 0)} | ${f(runs[k].p50, digits)} | ${f(runs[k].p99, digits)} | ${runs[k].non2xx} |`)];
+  // What the Rust stack alone adds (the floor), against nginx and against the proxy.
+  const floorLine = (r) => (!r.floor ? '' : ` The Rust stack's floor: added p50 ${f(r.floor.p50 - r.direct.p50, 3)} ms, ` +
+    `CPU per read ${f(r.floor.cpu_us, 1)} µs (${f(r.floor.cpu_us / r.nginx.cpu_us)}x nginx's; the proxy ${f(r.proxy.cpu_us / r.floor.cpu_us)}x the floor's).`);
   const lines = [
     `# Bench report, ${report.date}`, '', `Machine: ${report.machine}. Command: \`cargo xtask bench\`.`, '',
     '## First-load assets (release build)', '', '| file | raw KiB | gzip KiB | brotli KiB |', '|---|---|---|---|',
@@ -385,13 +394,13 @@ function deepLinks(later) {
       '', `Throughput vs direct: nginx ${f(p.nginx.rps / p.direct.rps)}x, proxy ${f(p.proxy.rps / p.direct.rps)}x. ` +
         `Added p50 latency: nginx ${f(p.nginx.p50 - p.direct.p50, 3)} ms, proxy ${f(p.proxy.p50 - p.direct.p50, 3)} ms ` +
         `(the proxy also checks the session and role, validates, redacts). ` +
-        `CPU per read: nginx's worker ${f(p.nginx.cpu_us, 1)} µs, the proxy ${f(p.proxy.cpu_us, 1)} µs.`, '',
+        `CPU per read: nginx's worker ${f(p.nginx.cpu_us, 1)} µs, the proxy ${f(p.proxy.cpu_us, 1)} µs.` + floorLine(p), '',
       ...(!p.one_connection ? [] : (() => {
         const o = p.one_connection;
         return [`One connection (wrk -t1 -c1: one operator's reads, nothing queues):`, '',
           ...readsTable(o, 3),
           '', `Added p50 latency: nginx ${f(o.nginx.p50 - o.direct.p50, 3)} ms, proxy ${f(o.proxy.p50 - o.direct.p50, 3)} ms. ` +
-            `CPU per read: nginx's worker ${f(o.nginx.cpu_us, 1)} µs, the proxy ${f(o.proxy.cpu_us, 1)} µs.`, ''];
+            `CPU per read: nginx's worker ${f(o.nginx.cpu_us, 1)} µs, the proxy ${f(o.proxy.cpu_us, 1)} µs.` + floorLine(o), ''];
       })())]),
     ...(!report.load ? [] : [
     `## Navigation to the IP table visible (median of ${report.load.runs}, headless Chromium, loopback)`, '',

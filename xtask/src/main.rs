@@ -69,13 +69,16 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
     let assets = bundle::measure(&root.join("dist"))?;
     let floor = floor::build(root)?;
     let floor_assets = bundle::measure(&floor)?;
-    eprintln!("xtask: building the proxy (profile server)");
-    run(Command::new("cargo").args(["build", "--quiet", "--profile", "server", "-p", "hostwinds-proxy"]).current_dir(root))?;
+    eprintln!("xtask: building the proxy and its floor (profile server)");
+    run(Command::new("cargo")
+        .args(["build", "--quiet", "--profile", "server", "-p", "hostwinds-proxy", "--bin", "hostwinds-proxy", "--example", "proxy_floor"])
+        .current_dir(root))?;
     let target = console::target_dir(root);
     run(Command::new("node")
         .arg("bench/run.js")
         .current_dir(root)
         .env("PROXY_BIN", target.join("server").join("hostwinds-proxy"))
+        .env("PROXY_FLOOR_BIN", target.join("server").join("examples").join("proxy_floor"))
         .env("DIST", root.join("dist"))
         .env("OUT", target.join("bench"))
         .env("BUNDLE", bundle::to_json(&assets))

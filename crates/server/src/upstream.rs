@@ -18,7 +18,26 @@ use std::time::Duration;
 /// even with redirects off (perf: ~9% of the proxy's user-space CPU on a read; its user CPU
 /// per read fell ~10-20% without it, README "Measured"). Nothing here follows a redirect: Hostwinds answers where it
 /// is asked, and a redirect would resend the form, and its key, elsewhere.
-type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+pub type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// The client `Upstream::http` calls with (`https`: only over TLS). Public for the bench's
+/// floor (`examples/proxy_floor.rs`), which forwards with this very client and nothing else.
+pub fn http_client(https: bool, timeout: Duration) -> HttpClient {
+    let mut tcp = HttpConnector::new();
+    tcp.enforce_http(false);
+    // A form is one small write: waiting for Nagle's ACK would only add latency.
+    tcp.set_nodelay(true);
+    tcp.set_connect_timeout(Some(connect_timeout(timeout)));
+    let connector = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots();
+    // An https URL is only ever called over TLS; plain http is for a local simulator.
+    let connector = if https { connector.https_only() } else { connector.https_or_http() };
+    let connector = connector.enable_http1().wrap_connector(tcp);
+    Client::builder(TokioExecutor::new())
+        // Idle connections are closed after 90 s, as reqwest did.
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(Duration::from_secs(90))
+        .build(connector)
+}
 
 /// What came back from the upstream.
 #[derive(Debug, Clone)]
@@ -66,21 +85,7 @@ impl Upstream {
         if uri.host().is_none_or(str::is_empty) {
             return Err(format!("the upstream URL {url} has no host"));
         }
-        let mut tcp = HttpConnector::new();
-        tcp.enforce_http(false);
-        // A form is one small write: waiting for Nagle's ACK would only add latency.
-        tcp.set_nodelay(true);
-        tcp.set_connect_timeout(Some(connect_timeout(timeout)));
-        let connector = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots();
-        // An https URL is only ever called over TLS; plain http is for a local simulator.
-        let connector = if https { connector.https_only() } else { connector.https_or_http() };
-        let connector = connector.enable_http1().wrap_connector(tcp);
-        let client = Client::builder(TokioExecutor::new())
-            // Idle connections are closed after 90 s, as reqwest did.
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build(connector);
-        Ok(Upstream::Http { url: uri, client, timeout })
+        Ok(Upstream::Http { url: uri, client: http_client(https, timeout), timeout })
     }
 
     /// A short name for logs and /healthz: "sim", or the upstream's host.
