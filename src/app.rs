@@ -87,11 +87,7 @@ fn Shell() -> impl IntoView {
     // Lighthouse's total blocking time on the IP screen). A navigation in between (the
     // sign-in redirect) changes only what <Routes> renders first; a lazy screen's module is
     // already here (lazy_screens::preload_for).
-    let (screen_ready, set_screen_ready) = signal(false);
-    leptos::task::spawn_local(async move {
-        crate::tasks::yield_to_browser().await;
-        set_screen_ready.set(true);
-    });
+    let screen_ready = crate::tasks::after_a_yield();
 
     view! {
         <a class="skip" href="#main">"Skip to content"</a>

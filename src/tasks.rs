@@ -1,6 +1,18 @@
 //! Letting the browser have its turn between two pieces of work.
 
+use leptos::prelude::*;
 use wasm_bindgen::JsValue;
+
+/// False now, true once the browser has had its turn: a view that shows its part only when
+/// this is true renders that part in a task of its own (a long first render split in two).
+pub fn after_a_yield() -> ReadSignal<bool> {
+    let (ready, set_ready) = signal(false);
+    leptos::task::spawn_local(async move {
+        yield_to_browser().await;
+        set_ready.set(true);
+    });
+    ready
+}
 
 /// Resolves in a new task (a zero-delay timeout), after the browser has had its turn.
 pub async fn yield_to_browser() {
