@@ -65,7 +65,7 @@ async fn main() {
         }
     };
     let https = url.scheme_str() == Some("https");
-    let floor = Arc::new(Floor { client: http_client(https, TIMEOUT), url });
+    let floor = Arc::new(Floor { client: http_client(https, TIMEOUT, None), url });
     let app = Router::new().fallback(post(forward)).with_state(floor);
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(l) => l,

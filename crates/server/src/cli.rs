@@ -304,7 +304,11 @@ pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
                 "--upstream {url} needs the Hostwinds API key: set HOSTWINDS_API_KEY or pass --api-key-file FILE"
             )
         })?;
-        (Upstream::http(url, timeout)?, key)
+        let via = crate::upstream::Via::from_env(url)?;
+        if let Some(v) = &via {
+            tracing::info!("Hostwinds is reached through the HTTP proxy at {} (HTTPS_PROXY)", v.describe());
+        }
+        (Upstream::http_via(url, timeout, via.as_ref())?, key)
     };
     let dist = if args.dist.join("index.html").is_file() {
         Some(args.dist.clone())

@@ -8,9 +8,15 @@ use hyper::{Method, Request, Uri};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::net::TcpStream;
 
 /// The pooled HTTP/1.1 client to Hostwinds: hyper's own, with rustls and the webpki roots.
 ///
@@ -18,20 +24,115 @@ use std::time::Duration;
 /// even with redirects off (perf: ~9% of the proxy's user-space CPU on a read; its user CPU
 /// per read fell ~10-20% without it, README "Measured"). Nothing here follows a redirect: Hostwinds answers where it
 /// is asked, and a redirect would resend the form, and its key, elsewhere.
-pub type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+pub type HttpClient = Client<HttpsConnector<Route>, Full<Bytes>>;
+
+/// How a connection reaches Hostwinds: straight, or through the operator's HTTP proxy
+/// (`HTTPS_PROXY`, with `NO_PROXY`, read once at start) as a CONNECT tunnel, TLS inside it.
+#[derive(Clone)]
+pub enum Route {
+    Direct(HttpConnector),
+    Tunnel(Tunnel<HttpConnector>),
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl tower::Service<Uri> for Route {
+    type Response = TokioIo<TcpStream>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<TokioIo<TcpStream>, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        match self {
+            Route::Direct(c) => c.poll_ready(cx).map_err(Into::into),
+            Route::Tunnel(t) => t.poll_ready(cx).map_err(Into::into),
+        }
+    }
+
+    // Only a new connection comes here (the pool keeps them), so one box per connect.
+    fn call(&mut self, dst: Uri) -> Self::Future {
+        match self {
+            Route::Direct(c) => {
+                let f = c.call(dst);
+                Box::pin(async move { f.await.map_err(Into::into) })
+            }
+            Route::Tunnel(t) => {
+                let f = t.call(dst);
+                Box::pin(async move { f.await.map_err(Into::into) })
+            }
+        }
+    }
+}
+
+/// An HTTP proxy to reach Hostwinds through: its address, and its credentials if its URL
+/// had them (sent as Proxy-Authorization, never logged).
+#[derive(Clone)]
+pub struct Via {
+    proxy: Uri,
+    auth: Option<HeaderValue>,
+}
+
+impl Via {
+    /// The proxy the environment names for `url` (`HTTPS_PROXY`/`https_proxy`, `ALL_PROXY`,
+    /// minus `NO_PROXY`), as reqwest chose it. Plain-http upstreams (a local simulator) and
+    /// `https://` proxies (TLS to the proxy itself is not supported) are `Ok(None)` and an
+    /// error respectively.
+    pub fn from_env(url: &str) -> Result<Option<Via>, String> {
+        Via::from_matcher(url, &Matcher::from_env())
+    }
+
+    /// `proxy` (an `http://host:port` URL) for an https `url`.
+    pub fn parse(url: &str, proxy: &str) -> Result<Option<Via>, String> {
+        Via::from_matcher(url, &Matcher::builder().https(proxy).build())
+    }
+
+    fn from_matcher(url: &str, m: &Matcher) -> Result<Option<Via>, String> {
+        let Ok(uri) = url.parse::<Uri>() else { return Ok(None) };
+        if uri.scheme_str() != Some("https") {
+            return Ok(None);
+        }
+        let Some(i) = m.intercept(&uri) else { return Ok(None) };
+        if i.uri().scheme_str() != Some("http") || i.uri().host().is_none() {
+            return Err(format!(
+                "the HTTP proxy for {url} must be an http://host:port URL (TLS to the proxy itself is not supported), not {}://{}",
+                i.uri().scheme_str().unwrap_or(""),
+                i.uri().host().unwrap_or("")
+            ));
+        }
+        Ok(Some(Via { proxy: i.uri().clone(), auth: i.basic_auth().cloned() }))
+    }
+
+    /// host:port, for the start-up line (no credentials).
+    pub fn describe(&self) -> String {
+        let host = self.proxy.host().unwrap_or("");
+        match self.proxy.port_u16() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        }
+    }
+}
 
 /// The client `Upstream::http` calls with (`https`: only over TLS). Public for the bench's
 /// floor (`examples/proxy_floor.rs`), which forwards with this very client and nothing else.
-pub fn http_client(https: bool, timeout: Duration) -> HttpClient {
+pub fn http_client(https: bool, timeout: Duration, via: Option<&Via>) -> HttpClient {
     let mut tcp = HttpConnector::new();
     tcp.enforce_http(false);
     // A form is one small write: waiting for Nagle's ACK would only add latency.
     tcp.set_nodelay(true);
     tcp.set_connect_timeout(Some(connect_timeout(timeout)));
+    let route = match via {
+        None => Route::Direct(tcp),
+        Some(v) => {
+            let t = Tunnel::new(v.proxy.clone(), tcp);
+            Route::Tunnel(match &v.auth {
+                Some(a) => t.with_auth(a.clone()),
+                None => t,
+            })
+        }
+    };
     let connector = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots();
     // An https URL is only ever called over TLS; plain http is for a local simulator.
     let connector = if https { connector.https_only() } else { connector.https_or_http() };
-    let connector = connector.enable_http1().wrap_connector(tcp);
+    let connector = connector.enable_http1().wrap_connector(route);
     Client::builder(TokioExecutor::new())
         // Idle connections are closed after 90 s, as reqwest did.
         .pool_timer(TokioTimer::new())
@@ -74,7 +175,13 @@ impl Upstream {
         }
     }
 
+    /// Hostwinds at `url`, connected to directly.
     pub fn http(url: &str, timeout: Duration) -> Result<Upstream, String> {
+        Upstream::http_via(url, timeout, None)
+    }
+
+    /// Hostwinds at `url`, through `via` when given (see `Via`).
+    pub fn http_via(url: &str, timeout: Duration, via: Option<&Via>) -> Result<Upstream, String> {
         // Parsed once, here: a bad URL is an error at start, never on a call.
         let uri: Uri = url.parse().map_err(|e| format!("the upstream URL {url} is not a URL: {e}"))?;
         let https = match uri.scheme_str() {
@@ -85,7 +192,7 @@ impl Upstream {
         if uri.host().is_none_or(str::is_empty) {
             return Err(format!("the upstream URL {url} has no host"));
         }
-        Ok(Upstream::Http { url: uri, client: http_client(https, timeout), timeout })
+        Ok(Upstream::Http { url: uri, client: http_client(https, timeout, via), timeout })
     }
 
     /// A short name for logs and /healthz: "sim", or the upstream's host.

@@ -258,6 +258,84 @@ async fn the_form_goes_once_as_a_form_post_and_a_redirect_is_not_followed() {
     assert_eq!(body, &format!("action=get_instances&API={KEY}"));
 }
 
+/// A CONNECT proxy on loopback that answers each CONNECT with `status` and, when it is 200,
+/// tunnels to where it was asked. Keeps each request's head.
+async fn connect_proxy(status: &'static str) -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let heads: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let kept = heads.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).await.unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_string();
+                kept.lock().unwrap().push(head.clone());
+                let _ = s.write_all(format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\n\r\n").as_bytes()).await;
+                if !status.starts_with("200") {
+                    return;
+                }
+                let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                if let Ok(mut t) = tokio::net::TcpStream::connect(target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut s, &mut t).await;
+                }
+            });
+        }
+    });
+    (addr, heads)
+}
+
+#[tokio::test]
+async fn an_https_upstream_is_reached_through_the_http_proxy_named_with_its_credentials() {
+    // Behind the proxy, a server that is not TLS: the handshake inside the tunnel fails, which
+    // is as far as a test without Hostwinds' certificate can go. It shows the tunnel was used.
+    let (up, taken) = raw_upstream(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n").await;
+    let (px, heads) = connect_proxy("200 Connection established").await;
+    let url = format!("https://{up}/cloud/api.php");
+    let via = hostwinds_proxy::upstream::Via::parse(&url, &format!("http://ops:s3cret@{px}")).unwrap().unwrap();
+    assert_eq!(via.describe(), px.to_string(), "no credentials in what is logged");
+    let upstream = Upstream::http_via(&url, Duration::from_secs(2), Some(&via)).unwrap();
+    let base = format!("http://{}", spawn(app(state(upstream, KEY, None))).await);
+    let a = post_form(&base, "action=change_main_ip&serviceid=20003").await;
+    assert_eq!(a.status, 502);
+    assert!(a.outcome().message.contains("could not connect"), "{}", a.outcome().message);
+    let heads = heads.lock().unwrap();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(heads[0].starts_with(&format!("CONNECT {up} HTTP/1.1")), "{}", heads[0]);
+    let auth = heads[0].lines().find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case("proxy-authorization")));
+    assert_eq!(auth.map(|(_, v)| v.trim()), Some("Basic b3BzOnMzY3JldA=="), "base64 of ops:s3cret: {}", heads[0]);
+    assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 1, "the tunnel reached the upstream");
+}
+
+#[tokio::test]
+async fn a_proxy_that_refuses_the_tunnel_is_a_502_and_nothing_is_sent() {
+    let (up, taken) = raw_upstream(b"").await;
+    let (px, _) = connect_proxy("407 Proxy Authentication Required").await;
+    let url = format!("https://{up}/cloud/api.php");
+    let via = hostwinds_proxy::upstream::Via::parse(&url, &format!("http://{px}")).unwrap();
+    let upstream = Upstream::http_via(&url, Duration::from_secs(2), via.as_ref()).unwrap();
+    let base = format!("http://{}", spawn(app(state(upstream, KEY, None))).await);
+    let a = post_form(&base, "action=set_rdns&serviceid=20001&ip=192.0.2.11&rdns=mta1.example.com").await;
+    assert_eq!(a.status, 502);
+    let m = a.outcome().message;
+    assert!(m.contains("could not connect") && m.contains("Nothing was sent"), "{m}");
+    assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[test]
+fn only_https_upstreams_use_a_proxy_and_only_an_http_one() {
+    use hostwinds_proxy::upstream::Via;
+    assert!(Via::parse("http://127.0.0.1:9/cloud/api.php", "http://127.0.0.1:3128").unwrap().is_none(), "the local simulator is reached directly");
+    let err = Via::parse("https://api.hostwinds.com/cloud/api.php", "https://proxy.example:3128").err().unwrap();
+    assert!(err.contains("http://host:port"), "{err}");
+}
+
 #[test]
 fn an_upstream_url_that_is_not_http_is_refused_at_start() {
     for bad in ["ftp://example.com/api.php", "http://", "api.hostwinds.com/api.php", "not a url"] {
