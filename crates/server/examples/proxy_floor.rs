@@ -15,7 +15,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hostwinds_proxy::upstream::{http_client, HttpClient};
 use hyper::{Request, Uri};
 use std::sync::Arc;
@@ -26,19 +26,16 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 struct Floor {
     client: HttpClient,
-    url: Uri,
 }
 
 async fn forward(State(f): State<Arc<Floor>>, body: Bytes) -> Response {
-    let req = Request::post(f.url.clone())
+    let req = Request::post("/")
         .header(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
         .body(Full::new(body));
     let Ok(req) = req else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     // A deadline, as the proxy's: forwarding without one is not forwarding done right.
     let call = async {
-        let resp = f.client.request(req).await.ok()?;
-        let status = resp.status();
-        let body = resp.into_body().collect().await.ok()?.to_bytes();
+        let (status, body) = f.client.send(req).await.ok()?;
         Some((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
     };
     match tokio::time::timeout(TIMEOUT, call).await {
@@ -64,8 +61,14 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let https = url.scheme_str() == Some("https");
-    let floor = Arc::new(Floor { client: http_client(https, TIMEOUT, None), url });
+    let client = match http_client(&url, TIMEOUT, None) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("proxy_floor: {e}");
+            std::process::exit(2);
+        }
+    };
+    let floor = Arc::new(Floor { client });
     let app = Router::new().fallback(post(forward)).with_state(floor);
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(l) => l,

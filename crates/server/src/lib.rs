@@ -9,6 +9,7 @@ pub mod cli;
 mod deliverability;
 pub mod dns;
 pub mod inventory;
+pub mod pool;
 mod proxy;
 pub mod simulator;
 mod statics;

@@ -1,16 +1,16 @@
 //! Where `/api` calls go: the in-process simulator or a Hostwinds endpoint over HTTP.
 
+use crate::pool::{CallError, Pool};
 use crate::simulator::{Fault, Simulator};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::header::{HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use hyper::{Method, Request, Uri};
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::proxy::matcher::Matcher;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -18,13 +18,15 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
 
-/// The pooled HTTP/1.1 client to Hostwinds: hyper's own, with rustls and the webpki roots.
+/// The HTTP/1.1 client to Hostwinds: hyper's connections in `pool::Pool`, with rustls and
+/// the webpki roots.
 ///
 /// Not reqwest: its redirect layer and its response each parsed the URL again on every call,
 /// even with redirects off (perf: ~9% of the proxy's user-space CPU on a read; its user CPU
-/// per read fell ~10-20% without it, README "Measured"). Nothing here follows a redirect: Hostwinds answers where it
-/// is asked, and a redirect would resend the form, and its key, elsewhere.
-pub type HttpClient = Client<HttpsConnector<Route>, Full<Bytes>>;
+/// per read fell ~10-20% without it, README "Measured"). Nothing here follows a redirect:
+/// Hostwinds answers where it is asked, and a redirect would resend the form, and its key,
+/// elsewhere.
+pub type HttpClient = Pool<HttpsConnector<Route>>;
 
 /// How a connection reaches Hostwinds: straight, or through the operator's HTTP proxy
 /// (`HTTPS_PROXY`, with `NO_PROXY`, read once at start) as a CONNECT tunnel, TLS inside it.
@@ -111,9 +113,11 @@ impl Via {
     }
 }
 
-/// The client `Upstream::http` calls with (`https`: only over TLS). Public for the bench's
-/// floor (`examples/proxy_floor.rs`), which forwards with this very client and nothing else.
-pub fn http_client(https: bool, timeout: Duration, via: Option<&Via>) -> HttpClient {
+/// The client `Upstream::http` calls `url` with (an https URL: only over TLS). Public for the
+/// bench's floor (`examples/proxy_floor.rs`), which forwards with this very client and nothing
+/// else. Within a tokio runtime, so that idle connections are closed on time (`Pool::new`).
+pub fn http_client(url: &Uri, timeout: Duration, via: Option<&Via>) -> Result<HttpClient, String> {
+    let https = url.scheme_str() == Some("https");
     let mut tcp = HttpConnector::new();
     tcp.enforce_http(false);
     // A form is one small write: waiting for Nagle's ACK would only add latency.
@@ -133,11 +137,7 @@ pub fn http_client(https: bool, timeout: Duration, via: Option<&Via>) -> HttpCli
     // An https URL is only ever called over TLS; plain http is for a local simulator.
     let connector = if https { connector.https_only() } else { connector.https_or_http() };
     let connector = connector.enable_http1().wrap_connector(route);
-    Client::builder(TokioExecutor::new())
-        // Idle connections are closed after 90 s, as reqwest did.
-        .pool_timer(TokioTimer::new())
-        .pool_idle_timeout(Duration::from_secs(90))
-        .build(connector)
+    Pool::new(connector, url.clone())
 }
 
 /// What came back from the upstream.
@@ -184,15 +184,14 @@ impl Upstream {
     pub fn http_via(url: &str, timeout: Duration, via: Option<&Via>) -> Result<Upstream, String> {
         // Parsed once, here: a bad URL is an error at start, never on a call.
         let uri: Uri = url.parse().map_err(|e| format!("the upstream URL {url} is not a URL: {e}"))?;
-        let https = match uri.scheme_str() {
-            Some("https") => true,
-            Some("http") => false,
-            _ => return Err(format!("the upstream URL {url} must start with https:// or http://")),
-        };
+        if !matches!(uri.scheme_str(), Some("https" | "http")) {
+            return Err(format!("the upstream URL {url} must start with https:// or http://"));
+        }
         if uri.host().is_none_or(str::is_empty) {
             return Err(format!("the upstream URL {url} has no host"));
         }
-        Ok(Upstream::Http { url: uri, client: http_client(https, timeout, via), timeout })
+        let client = http_client(&uri, timeout, via)?;
+        Ok(Upstream::Http { url: uri, client, timeout })
     }
 
     /// A short name for logs and /healthz: "sim", or the upstream's host.
@@ -228,10 +227,9 @@ impl Upstream {
                 };
                 tokio::time::timeout(*timeout, answer).await.unwrap_or(Err(UpstreamError::Timeout(*timeout)))
             }
-            Upstream::Http { url, client, timeout } => {
+            Upstream::Http { client, timeout, .. } => {
                 let req = Request::builder()
                     .method(Method::POST)
-                    .uri(url.clone())
                     .header(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
                     .header(USER_AGENT, HeaderValue::from_static(concat!("hostwinds-proxy/", env!("CARGO_PKG_VERSION"))))
                     .header(ACCEPT, HeaderValue::from_static("*/*"))
@@ -239,10 +237,9 @@ impl Upstream {
                     .map_err(|e| UpstreamError::Connect(format!("cannot make the request: {e}")))?;
                 // One deadline for connecting, sending and reading the whole answer.
                 let call = async {
-                    let resp = client.request(req).await.map_err(|e| classify(&e, *timeout))?;
-                    let status = resp.status().as_u16();
                     // An answer cut off mid-way is an error here: the connection broke.
-                    let bytes = resp.into_body().collect().await.map_err(|e| UpstreamError::Broken(root_cause(&e)))?.to_bytes();
+                    let (status, bytes) = client.send(req).await.map_err(|e| classify(&e, *timeout))?;
+                    let status = status.as_u16();
                     let body = String::from_utf8(Vec::from(bytes))
                         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                     Ok(Reply { status, body })
@@ -270,18 +267,16 @@ fn encode(form: &[(&str, String)]) -> String {
     ser.finish()
 }
 
-fn classify(e: &hyper_util::client::legacy::Error, timeout: Duration) -> UpstreamError {
+fn classify(e: &CallError, timeout: Duration) -> UpstreamError {
     // The error text names neither the form nor the URL's query, so it cannot hold the key.
-    if e.is_connect() {
+    match e {
         // The connector's own deadline (or the OS's): nothing was sent, so it is a failure to
         // connect, and a read may be tried again.
-        if timed_out(e) {
+        CallError::Connect(e) if timed_out(e.as_ref()) => {
             UpstreamError::Connect(format!("no connection within {} s", connect_timeout(timeout).as_secs()))
-        } else {
-            UpstreamError::Connect(root_cause(e))
         }
-    } else {
-        UpstreamError::Broken(root_cause(e))
+        CallError::Connect(e) => UpstreamError::Connect(root_cause(e.as_ref())),
+        CallError::Broken(e) => UpstreamError::Broken(root_cause(e.as_ref())),
     }
 }
 
