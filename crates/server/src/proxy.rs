@@ -168,7 +168,7 @@ async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
             tracing::info!(user = %caller.user.name, action = e.action.map(|a| a.wire()).unwrap_or("-"), "refused: {}", e.message);
             if let Some(name) = e.action.filter(|a| a.mutates()) {
                 let fin = Finish { outcome: Outcome::Refused, message: e.message.clone(), status: 400, latency_ms: None };
-                if let Err(err) = st.audit.record(&audit_record(&caller, name, None), &fin).await {
+                if let Err(err) = Box::pin(st.audit.record(&audit_record(&caller, name, None), &fin)).await {
                     tracing::error!("audit log write failed: {err}");
                 }
             }
@@ -180,7 +180,7 @@ async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
         let msg = caller.user.role.refusal(name);
         tracing::info!(user = %caller.user.name, action = name.wire(), "refused: role");
         let fin = Finish { outcome: Outcome::Refused, message: msg.clone(), status: 403, latency_ms: None };
-        if let Err(err) = st.audit.record(&audit_record(&caller, name, Some(&action)), &fin).await {
+        if let Err(err) = Box::pin(st.audit.record(&audit_record(&caller, name, Some(&action)), &fin)).await {
             tracing::error!("audit log write failed: {err}");
         }
         return with_cookie(refusal(StatusCode::FORBIDDEN, Some(name), &msg), refresh);
@@ -188,26 +188,32 @@ async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
     if !name.mutates() {
         return with_cookie(forward(&st, &action).await.response, refresh);
     }
+    // Boxed, as the refusals' audit writes above: a read's future (moved on every call) stays
+    // small without the mutation's steps in it.
+    with_cookie(Box::pin(mutation(&st, &caller, &action)).await, refresh)
+}
 
-    // A mutation: its audit row exists before anything is sent, or nothing is sent.
-    let rec = audit_record(&caller, name, Some(&action));
+/// A mutation: its audit row exists before anything is sent, or nothing is sent.
+async fn mutation(st: &Arc<AppState>, caller: &Caller, action: &Action) -> Response {
+    let name = action.name();
+    let rec = audit_record(caller, name, Some(action));
     let id = match st.audit.begin(&rec).await {
         Ok(id) => id,
         Err(e) => {
             tracing::error!("audit log write failed, mutation not sent: {e}");
             let msg = "The audit log cannot be written, so the call was not sent to Hostwinds. Nothing changed.";
-            return with_cookie(refusal(StatusCode::SERVICE_UNAVAILABLE, Some(name), msg), refresh);
+            return refusal(StatusCode::SERVICE_UNAVAILABLE, Some(name), msg);
         }
     };
-    let done = match &action {
-        Action::DeleteIp { serviceid, ip } => match refuse_deleting_main_ip(&st, *serviceid, *ip).await {
+    let done = match action {
+        Action::DeleteIp { serviceid, ip } => match refuse_deleting_main_ip(st, *serviceid, *ip).await {
             Some(r) => r,
-            None => forward(&st, &action).await,
+            None => forward(st, action).await,
         },
-        _ => forward(&st, &action).await,
+        _ => forward(st, action).await,
     };
     if done.outcome == Outcome::Ok {
-        deliverability::observe_mutation(&st, &action).await;
+        deliverability::observe_mutation(st, action).await;
     }
     tracing::info!(user = %caller.user.name, action = name.wire(), outcome = done.outcome.as_str(), "audited");
     let fin = Finish { outcome: done.outcome, message: done.message, status: done.status, latency_ms: done.latency_ms };
@@ -215,7 +221,7 @@ async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
         // The row stays "pending": the log still shows the call was made.
         tracing::error!("audit log could not record the outcome of row {id}: {e}");
     }
-    with_cookie(done.response, refresh)
+    done.response
 }
 
 /// A finished call: the answer, and what the audit log says of it.
