@@ -16,7 +16,8 @@ const DIST = process.env.DIST;
 // The framework's floor (bench/floor, built by `cargo xtask bench`): its pkg directory.
 const FLOOR = process.env.FLOOR;
 // The proxy's floor (crates/server/examples/proxy_floor.rs): the same Rust stack forwarding
-// bodies as they are, none of the proxy's own checks. Optional: without it, no such row.
+// bodies as they are, none of the proxy's own checks; run twice, with axum and (`--hyper`)
+// without. Optional: without it, no such rows.
 const PROXY_FLOOR = process.env.PROXY_FLOOR_BIN;
 const OUT = process.env.OUT;
 const SECS = Number(process.env.BENCH_SECS || 10);
@@ -101,6 +102,9 @@ http { access_log off;
   const proxyPid = children[children.length - 1].pid;
   const floor = PROXY_FLOOR && await start(PROXY_FLOOR, ['127.0.0.1:0', `${sim}/cloud/api.php`], {}, /proxy floor on (http:\/\/[\d.:]+)/);
   const floorPid = floor && children[children.length - 1].pid;
+  // The same floor without axum (hyper's server alone): what the two differ by is axum's.
+  const bare = PROXY_FLOOR && await start(PROXY_FLOOR, ['--hyper', '127.0.0.1:0', `${sim}/cloud/api.php`], {}, /proxy floor on (http:\/\/[\d.:]+)/);
+  const barePid = bare && children[children.length - 1].pid;
   await new Promise((r) => setTimeout(r, 300));
   const login = await fetch(`${proxy}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hostwinds-console': '1' }, body: 'username=bench&password=bench' });
   const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
@@ -117,6 +121,7 @@ http { access_log off;
   const run = async (conns) => ({
     direct: await wrk(`${sim}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns }),
     nginx: await wrk(`http://127.0.0.1:${nginxPort}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns, pid: worker }),
+    ...(bare ? { bare: await wrk(`${bare}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns, pid: barePid }) } : {}),
     ...(floor ? { floor: await wrk(`${floor}/cloud/api.php`, `${read}&API=${KEY}`, form, { conns, pid: floorPid }) } : {}),
     proxy: await wrk(`${proxy}/api`, read, { ...form, Cookie: cookie, 'X-Hostwinds-Console': '1' }, { conns, pid: proxyPid }),
   });
@@ -363,11 +368,13 @@ function deepLinks(later) {
   const sum = (k, list = first) => list.reduce((a, b) => a + b[k], 0);
   const p = report.proxy;
   const readsTable = (runs, digits) => ['| path | req/s | p50 ms | p99 ms | non-2xx |', '|---|---|---|---|---|',
-    ...[['direct', 'simulator directly'], ['nginx', 'nginx proxy_pass'], ['floor', 'the Rust stack\'s floor (examples/proxy_floor)'], ['proxy', 'hostwinds-proxy']].filter(([k]) => runs[k]).map(([k, name]) =>
+    ...[['direct', 'simulator directly'], ['nginx', 'nginx proxy_pass'], ['bare', 'hyper alone, no axum (proxy_floor --hyper)'], ['floor', 'the Rust stack\'s floor (examples/proxy_floor)'], ['proxy', 'hostwinds-proxy']].filter(([k]) => runs[k]).map(([k, name]) =>
       `| ${name} | ${f(runs[k].rps, 0)} | ${f(runs[k].p50, digits)} | ${f(runs[k].p99, digits)} | ${runs[k].non2xx} |`)];
   // What the Rust stack alone adds (the floor), against nginx and against the proxy.
   const floorLine = (r) => (!r.floor ? '' : ` The Rust stack's floor: added p50 ${f(r.floor.p50 - r.direct.p50, 3)} ms, ` +
-    `CPU per read ${f(r.floor.cpu_us, 1)} µs (${f(r.floor.cpu_us / r.nginx.cpu_us)}x nginx's; the proxy ${f(r.proxy.cpu_us / r.floor.cpu_us)}x the floor's).`);
+    `CPU per read ${f(r.floor.cpu_us, 1)} µs (${f(r.floor.cpu_us / r.nginx.cpu_us)}x nginx's; the proxy ${f(r.proxy.cpu_us / r.floor.cpu_us)}x the floor's).` +
+    (!r.bare ? '' : ` Without axum (hyper alone): added p50 ${f(r.bare.p50 - r.direct.p50, 3)} ms, CPU per read ${f(r.bare.cpu_us, 1)} µs ` +
+      `(${f(r.bare.cpu_us / r.nginx.cpu_us)}x nginx's; the floor ${f(r.floor.cpu_us / r.bare.cpu_us)}x it).`));
   const lines = [
     `# Bench report, ${report.date}`, '', `Machine: ${report.machine}. Command: \`cargo xtask bench\`.`, '',
     '## First-load assets (release build)', '', '| file | raw KiB | gzip KiB | brotli KiB |', '|---|---|---|---|',
