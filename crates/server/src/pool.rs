@@ -14,7 +14,9 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::header::{HeaderValue, HOST};
 use hyper::{Request, StatusCode, Uri};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, not std's: the same in use, and one tests can move (the idle timeout).
+use tokio::time::Instant;
 use tower::{Service, ServiceExt};
 
 /// Connections unused for longer are closed (as reqwest and hyper-util's pool had it).

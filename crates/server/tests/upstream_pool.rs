@@ -154,3 +154,22 @@ async fn a_call_cut_short_by_its_deadline_leaves_no_connection_behind() {
     assert_eq!(status, 200);
     assert_eq!(seen.connections.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_idle_past_the_timeout_is_closed_without_a_call() {
+    let (url, seen) = server(Duration::ZERO, false).await;
+    let c = client(&url);
+    c.send(form()).await.unwrap();
+    assert_eq!(c.idle_count(), 1);
+    tokio::time::advance(hostwinds_proxy::pool::IDLE_TIMEOUT - Duration::from_secs(20)).await;
+    tokio::task::yield_now().await;
+    assert_eq!(c.idle_count(), 1, "kept while under the timeout");
+    // The sweep runs every 15 s: past the timeout, by the next sweep it is gone.
+    tokio::time::advance(Duration::from_secs(40)).await;
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(c.idle_count(), 0);
+    c.send(form()).await.unwrap();
+    assert_eq!(seen.connections.load(Ordering::SeqCst), 2, "a new connection after the timeout");
+}
