@@ -29,7 +29,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// What went wrong with one request.
 #[derive(Debug)]
 pub enum CallError {
-    /// No connection could be made (TCP, the proxy's tunnel or TLS): nothing was sent.
+    /// No connection could be made (TCP, the proxy's tunnel or TLS), or it closed before the
+    /// request was written: nothing was sent.
     Connect(BoxError),
     /// The request went out (or may have), and no whole answer came back.
     Broken(BoxError),
@@ -122,7 +123,10 @@ where
                     // A kept connection the server had closed, found out before anything was
                     // written: nothing was sent, so the request may go on another one.
                     Some(back) if reused => req = back,
-                    _ => return Err(CallError::Broken(e.into_error().into())),
+                    // A new connection that closed before the request went out: still nothing
+                    // was sent, which the caller may say (and a read may be tried again).
+                    Some(_) => return Err(CallError::Connect(e.into_error().into())),
+                    None => return Err(CallError::Broken(e.into_error().into())),
                 },
             }
         }
