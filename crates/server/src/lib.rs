@@ -9,7 +9,6 @@ pub mod cli;
 mod deliverability;
 pub mod dns;
 pub mod inventory;
-pub mod pool;
 mod proxy;
 pub mod simulator;
 mod statics;

@@ -1,16 +1,16 @@
 //! Where `/api` calls go: the in-process simulator or a Hostwinds endpoint over HTTP.
 
-use crate::pool::{CallError, Pool};
 use crate::simulator::{Fault, Simulator};
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
-use hyper::{Method, Request, Uri};
+use hyper::{Method, Request, StatusCode, Uri};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
 use hyper_util::client::proxy::matcher::Matcher;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -18,15 +18,45 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
 
-/// The HTTP/1.1 client to Hostwinds: hyper's connections in `pool::Pool`, with rustls and
-/// the webpki roots.
+/// The HTTP/1.1 client to Hostwinds: hyper-util's pooled client (keep-alive, idle timeout,
+/// connections the server closed) over rustls with the webpki roots, bound to one URL.
 ///
 /// Not reqwest: its redirect layer and its response each parsed the URL again on every call,
-/// even with redirects off (perf: ~9% of the proxy's user-space CPU on a read; its user CPU
-/// per read fell ~10-20% without it, README "Measured"). Nothing here follows a redirect:
-/// Hostwinds answers where it is asked, and a redirect would resend the form, and its key,
-/// elsewhere.
-pub type HttpClient = Pool<HttpsConnector<Route>>;
+/// even with redirects off (~9% of the proxy's user-space CPU on a read, docs/benchmarks.md).
+/// Nothing here follows a redirect: Hostwinds answers where it is asked, and a redirect would
+/// resend the form, and its key, elsewhere. Cloning shares the pool.
+#[derive(Clone)]
+pub struct HttpClient {
+    client: Client<HttpsConnector<Route>, Full<Bytes>>,
+    url: Uri,
+}
+
+/// What went wrong with one request.
+#[derive(Debug)]
+pub enum CallError {
+    /// No connection could be made (TCP, the proxy's tunnel or TLS): nothing was sent.
+    Connect(BoxError),
+    /// The request went out (or may have), and no whole answer came back.
+    Broken(BoxError),
+}
+
+impl HttpClient {
+    /// Send `req` to the client's URL (whatever URI `req` has) and read the whole answer.
+    pub async fn send(&self, mut req: Request<Full<Bytes>>) -> Result<(StatusCode, Bytes), CallError> {
+        *req.uri_mut() = self.url.clone();
+        let resp = self.client.request(req).await.map_err(|e| {
+            if e.is_connect() {
+                CallError::Connect(e.into())
+            } else {
+                CallError::Broken(e.into())
+            }
+        })?;
+        let status = resp.status();
+        // An answer cut off mid-way is an error here: the connection broke.
+        let body = resp.into_body().collect().await.map_err(|e| CallError::Broken(e.into()))?.to_bytes();
+        Ok((status, body))
+    }
+}
 
 /// How a connection reaches Hostwinds: straight, or through the operator's HTTP proxy
 /// (`HTTPS_PROXY`, with `NO_PROXY`, read once at start) as a CONNECT tunnel, TLS inside it.
@@ -115,7 +145,7 @@ impl Via {
 
 /// The client `Upstream::http` calls `url` with (an https URL: only over TLS). Public for the
 /// bench's floor (`examples/proxy_floor.rs`), which forwards with this very client and nothing
-/// else. Within a tokio runtime, so that idle connections are closed on time (`Pool::new`).
+/// else.
 pub fn http_client(url: &Uri, timeout: Duration, via: Option<&Via>) -> Result<HttpClient, String> {
     let https = url.scheme_str() == Some("https");
     let mut tcp = HttpConnector::new();
@@ -137,7 +167,14 @@ pub fn http_client(url: &Uri, timeout: Duration, via: Option<&Via>) -> Result<Ht
     // An https URL is only ever called over TLS; plain http is for a local simulator.
     let connector = if https { connector.https_only() } else { connector.https_or_http() };
     let connector = connector.enable_http1().wrap_connector(route);
-    Pool::new(connector, url.clone())
+    let client = Client::builder(TokioExecutor::new())
+        // Idle connections are closed after 90 s, at most 32 kept (nginx's `keepalive 32` in
+        // the bench).
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(32)
+        .build(connector);
+    Ok(HttpClient { client, url: url.clone() })
 }
 
 /// What came back from the upstream.
@@ -237,7 +274,6 @@ impl Upstream {
                     .map_err(|e| UpstreamError::Connect(format!("cannot make the request: {e}")))?;
                 // One deadline for connecting, sending and reading the whole answer.
                 let call = async {
-                    // An answer cut off mid-way is an error here: the connection broke.
                     let (status, bytes) = client.send(req).await.map_err(|e| classify(&e, *timeout))?;
                     let status = status.as_u16();
                     let body = String::from_utf8(Vec::from(bytes))
