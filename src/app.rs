@@ -1,15 +1,19 @@
 //! The router, the app-wide services, and the shell around every screen.
 
-use crate::api;
+mod screens;
+
+pub use screens::preload_for;
+
 use crate::components::toast::{Toaster, Toasts};
-use crate::lazy_screens::{
+use crate::net::api;
+use screens::{
     ActivityRoute, AllocateRoute, AccountSmtpRoute, BulkRdnsRoute, FirewallRoute, InventoryRoute, IpsRoute, RemoveRoute, ServerSmtpRoute,
     SettingsRoute,
 };
 use crate::pages::{not_found::NotFound, servers::ServersPage, signin::SignInPage};
-use crate::rdns_memory::RdnsMemory;
-use crate::session::{use_session, Session};
-use crate::settings::{use_settings, Settings};
+use crate::state::rdns_memory::RdnsMemory;
+use crate::state::session::{use_session, Session};
+use crate::state::settings::{use_settings, Settings};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::{use_location, use_navigate};
@@ -21,7 +25,8 @@ pub fn App() -> impl IntoView {
     provide_context(Session::new());
     provide_context(RdnsMemory::load());
     provide_context(Toaster::new());
-    crate::poll::provide_page_visibility();
+    crate::browser::poll::provide_page_visibility();
+    screens::install();
     view! {
         <Router>
             <Shell/>
@@ -86,8 +91,8 @@ fn Shell() -> impl IntoView {
     // the wasm's start): on a page opened on a screen the two were one long task (most of
     // Lighthouse's total blocking time on the IP screen). A navigation in between (the
     // sign-in redirect) changes only what <Routes> renders first; a lazy screen's module is
-    // already here (lazy_screens::preload_for).
-    let screen_ready = crate::tasks::after_a_yield();
+    // already here (screens::preload_for).
+    let screen_ready = crate::browser::tasks::after_a_yield();
 
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
@@ -132,9 +137,4 @@ fn Shell() -> impl IntoView {
         <Toasts/>
         <crate::components::shortcuts::Shortcuts/>
     }
-}
-
-/// Set the document title for the screen being shown.
-pub fn set_title(page: &str) {
-    document().set_title(&format!("{page} \u{b7} Hostwinds networking console"));
 }

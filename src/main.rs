@@ -1,38 +1,25 @@
-//! The Hostwinds networking console: a client-side Leptos app, compiled to wasm (`cargo xtask build`).
+//! The Hostwinds networking console: a client-side Leptos app, compiled to wasm by Trunk (docs/build.md).
 
-mod actions;
-mod api;
 mod app;
-mod bulk_run;
+mod browser;
 mod components;
-mod crash;
-mod dns_cache;
-mod download;
-mod firewall_diff;
-mod lazy_screens;
+mod dialogs;
+mod model;
+mod net;
 mod pages;
-mod poll;
-mod rdns_memory;
-mod rows;
-mod search;
-mod session;
-mod settings;
-mod stale;
-mod tasks;
-mod time;
-mod workflow;
+mod state;
 
 fn main() {
-    crash::install();
+    browser::crash::install();
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     // The first screen's module, when it is a lazy one, before anything renders (see there).
     wasm_bindgen_futures::spawn_local(async move {
-        lazy_screens::preload_for(&path).await;
+        app::preload_for(&path).await;
         // Starting the wasm (and taking in the first screen's module) and the first render
         // were one long task; on a slow device two shorter ones let the browser answer input
         // and paint in between (Lighthouse's total blocking time on the server list: 423 / 346
         // / 303 ms before, 179 / 204 / 294 after, interleaved).
-        tasks::yield_to_browser().await;
+        browser::tasks::yield_to_browser().await;
         // The page's own "Loading" frame goes in the same task as the first render: no frame
         // is painted without either. That render is the shell; the screen follows in a task of
         // its own (app.rs, `screen_ready`).

@@ -39,7 +39,7 @@ pub fn VerdictNote(check: DnsCheck) -> impl IntoView {
 /// One IP's blocklist report: every zone with its answer and what the codes mean.
 #[component]
 pub fn BlocklistTable(report: BlocklistReport) -> impl IntoView {
-    let when = crate::time::clock(report.checked_at_ms as f64);
+    let when = crate::browser::time::clock(report.checked_at_ms as f64);
     let summary = report.summary();
     let listed = report.listed().count() > 0;
     view! {

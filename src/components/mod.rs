@@ -8,3 +8,4 @@ pub mod shortcuts;
 pub mod status;
 pub mod steps;
 pub mod toast;
+pub mod tools;

@@ -53,7 +53,7 @@ pub fn Shortcuts() -> impl IntoView {
             return;
         }
         let key = ev.key();
-        let now = crate::time::now_ms();
+        let now = crate::browser::time::now_ms();
         let after_g = now - g_at.get_value() < 1500.0;
         g_at.set_value(f64::NEG_INFINITY);
         match key.as_str() {

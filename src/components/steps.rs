@@ -1,7 +1,7 @@
 //! The numbered steps of a guided workflow: done ones with their result message, the current
 //! one with its controls (drawn by the screen), the rest waiting.
 
-use crate::workflow::StepLog;
+use crate::state::workflow::StepLog;
 use leptos::prelude::*;
 
 #[component]

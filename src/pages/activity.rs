@@ -1,10 +1,10 @@
 //! The proxy's audit log: every mutating call by anyone — time, user, server, action,
 //! parameters, outcome and message — filtered and paged, with the filters in the URL.
 
-use crate::api::{self, AuditQuery};
-use crate::app::set_title;
+use crate::net::api::{self, AuditQuery};
+use crate::browser::set_title;
 use crate::components::message::{ErrorMessage, Loading};
-use crate::settings::use_settings;
+use crate::state::settings::use_settings;
 use hostwinds::{ActionName, ServiceId};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -87,7 +87,7 @@ pub fn ActivityPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {p.entries.into_iter().map(|e| {
-                                    let when = crate::time::date_time(e.at_ms);
+                                    let when = crate::browser::time::date_time(e.at_ms);
                                     let class = match e.outcome.as_str() { "ok" => "badge good", "error" | "refused" => "badge bad", _ => "badge warn" };
                                     let (label, params) = (e.label(), e.params_text());
                                     view! {

@@ -2,19 +2,19 @@
 //! set its rDNS, check it, make sure the firewall opens SMTP, record it as warming. Progress
 //! is saved per server, so the workflow can be left and resumed.
 
-use crate::actions::{Done, Runner};
-use crate::api;
-use crate::app::set_title;
+use crate::net::actions::{Done, Runner};
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::steps::StepList;
 use crate::components::dns::VerdictNote;
 use crate::components::message::{ErrorMessage, Loading};
-use crate::pages::rdns::RdnsEditor;
+use crate::dialogs::rdns::RdnsEditor;
 use crate::pages::server::{server_name, use_server, ServerFrame};
-use crate::session::use_session;
-use crate::settings::use_settings;
-use crate::time::now_ms;
-use crate::workflow::{self, mail_profiles, new_ips, StepLog};
+use crate::state::session::use_session;
+use crate::state::settings::use_settings;
+use crate::browser::time::now_ms;
+use crate::state::workflow::{self, mail_profiles, new_ips, StepLog};
 use hostwinds::dns::Verdict;
 use hostwinds::{Action as HwAction, ActionName, Ip, IpStatus, ProfileName, RdnsName, ServiceId};
 use leptos::prelude::*;

@@ -2,15 +2,15 @@
 //! (validated, duplicates flagged), then set them with a few calls in flight at a time,
 //! with progress, stop/resume, per-row results and a summary of what did and did not change.
 
-use crate::api::{self, ApiError};
-use crate::app::set_title;
-use crate::bulk_run::{RowState, Run};
+use crate::net::api::{self, ApiError};
+use crate::browser::set_title;
+use crate::state::bulk_run::{RowState, Run};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Loading};
-use crate::download::save_file;
-use crate::pages::rdns::PROPAGATION_NOTE;
-use crate::rdns_memory::use_rdns_memory;
-use crate::settings::use_settings;
+use crate::browser::download::save_file;
+use crate::dialogs::rdns::PROPAGATION_NOTE;
+use crate::state::rdns_memory::use_rdns_memory;
+use crate::state::settings::use_settings;
 use hostwinds::{plan, Action as HwAction, Instance, Ip, IpEntry, Planned, RdnsName, ServiceId, Target, PLACEHOLDERS};
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal_with_options;
@@ -377,7 +377,7 @@ fn NamesCheck(names: Vec<(Ip, String)>) -> impl IntoView {
         let (endpoint, names) = (settings.endpoint.get(), names.clone());
         async move {
             let mut out = Vec::with_capacity(names.len());
-            for chunk in names.chunks(crate::api::MAX_CHECKS) {
+            for chunk in names.chunks(crate::net::api::MAX_CHECKS) {
                 out.extend(api::dns_checks(endpoint.clone(), chunk.to_vec()).await?);
             }
             Ok::<_, ApiError>(out)

@@ -1,16 +1,16 @@
 //! A server's firewall profile and its rules; switching profile with a preview of what
 //! changes and a warning when mail ports would close; a JSON backup of the current profile.
 
-use crate::actions::{Done, Runner};
-use crate::api;
-use crate::app::set_title;
+use crate::net::actions::{Done, Runner};
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Loading};
-use crate::download::{file_part, save_file, today};
-use crate::firewall_diff::{closed_smtp_ports, diff, ports_text, protocol_text, rule_line};
+use crate::browser::download::{file_part, save_file, today};
+use crate::model::firewall_diff::{closed_smtp_ports, diff, ports_text, protocol_text, rule_line};
 use crate::pages::server::{server_name, use_server, ServerFrame};
-use crate::session::use_session;
-use crate::settings::use_settings;
+use crate::state::session::use_session;
+use crate::state::settings::use_settings;
 use hostwinds::{Action as HwAction, ActionName, FirewallProfile, FirewallRule, ProfileName};
 use leptos::prelude::*;
 

@@ -2,12 +2,12 @@
 //! monthly cost per server, and exports shaped like the platform's `smtp_ip_addresses` and
 //! `vps_instances` tables.
 
-use crate::api;
-use crate::app::set_title;
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::components::toast::use_toaster;
-use crate::settings::use_settings;
-use crate::time::date_time;
+use crate::state::settings::use_settings;
+use crate::browser::time::date_time;
 use hostwinds::{ExportTable, Inventory, Ip, IpStatus, ServiceId};
 use leptos::prelude::*;
 

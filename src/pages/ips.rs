@@ -2,23 +2,23 @@
 //! `main_ip`, with rDNS, a location filter, search and sort, CSV export, and the IP
 //! actions: promote, rotate, delete, regenerate networking, edit rDNS.
 
-use crate::actions::{Done, Runner};
-use crate::api;
-use crate::app::set_title;
+use crate::net::actions::{Done, Runner};
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::dns::VerdictBadge;
-use crate::dns_cache::{Check, DnsCache};
-use crate::lazy_screens::{Tool, ToolView};
+use crate::net::dns_cache::{Check, DnsCache};
+use crate::components::tools::{prefetch, Ahead, Tool, ToolView};
 use crate::components::message::{ErrorMessage, Loading};
-use crate::download::{file_part, save_file};
-use crate::session::use_session;
+use crate::browser::download::{file_part, save_file};
+use crate::state::session::use_session;
 use crate::pages::server::{server_name, use_server, ServerFrame};
-use crate::poll::use_poll;
-use crate::rdns_memory::use_rdns_memory;
-use crate::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource};
-use crate::settings::{use_settings, ROWS_PER_PAGE};
-use crate::time::now_ms;
-use crate::stale::{last_good, StaleNotice};
+use crate::browser::poll::use_poll;
+use crate::state::rdns_memory::use_rdns_memory;
+use crate::model::rows::{ip_rows, ips_csv, locations, search_and_sort, IpRow, IpSort, RdnsSource};
+use crate::state::settings::{use_settings, ROWS_PER_PAGE};
+use crate::browser::time::now_ms;
+use crate::net::stale::{last_good, StaleNotice};
 use hostwinds::{Action as HwAction, ActionName, Ip, LocationId, ServiceId};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -67,7 +67,7 @@ pub fn IpsPage() -> impl IntoView {
     let runner = Runner::from_context();
     let (serviceid, instance) = use_server();
     let (location, set_location) = query_signal_with_options::<String>("location", replace_opts());
-    let (search, on_search) = crate::search::use_search("q");
+    let (search, on_search) = crate::state::search::use_search("q");
     let (sort, set_sort) = query_signal_with_options::<String>("sort", replace_opts());
     let location_id = Memo::new(move |_| location.get().and_then(|l| LocationId::parse(&l).ok()));
 
@@ -96,7 +96,7 @@ pub fn IpsPage() -> impl IntoView {
     // compete with this screen's own reads: Lighthouse's LCP got 0.6 s worse).
     Effect::new(move |_| {
         if matches!(confirm.get(), Some(Confirm::Delete(_))) {
-            crate::lazy_screens::prefetch_server_screens();
+            prefetch(Ahead::ServerScreens);
         }
     });
     let watch = RwSignal::new(Watch::None);
@@ -283,13 +283,13 @@ pub fn IpsPage() -> impl IntoView {
     // render was one ~30 ms task (Lighthouse, 4x slowed: its longest, at the LCP). Split,
     // its total blocking time fell by half (README "Measured"). What follows the header only
     // adds to the page below it, so nothing shifts.
-    let rest_ready = crate::tasks::after_a_yield();
+    let rest_ready = crate::browser::tasks::after_a_yield();
     view! {
         <ServerFrame serviceid instance/>
         {move || rest_ready.get().then(|| view! {
             <section class="server-actions" aria-label="Server actions"
-                on:pointerover=|_| crate::lazy_screens::prefetch_server_screens()
-                on:focusin=|_| crate::lazy_screens::prefetch_server_screens()>
+                on:pointerover=|_| prefetch(Ahead::ServerScreens)
+                on:focusin=|_| prefetch(Ahead::ServerScreens)>
                 <button type="button" title=move || gate(ActionName::ChangeMainIp).get()
                     disabled=move || is_busy.get() || gate(ActionName::ChangeMainIp).get().is_some()
                     on:click=move |_| confirm.set(Some(Confirm::Rotate))>
@@ -312,8 +312,8 @@ pub fn IpsPage() -> impl IntoView {
             })}
             // The rDNS editor and blocklist report a row's buttons open are in the tools' module.
             <section aria-labelledby="ips-heading"
-                on:pointerover=|_| crate::lazy_screens::prefetch_server_tools()
-                on:focusin=|_| crate::lazy_screens::prefetch_server_tools()>
+                on:pointerover=|_| prefetch(Ahead::ServerTools)
+                on:focusin=|_| prefetch(Ahead::ServerTools)>
                 <h2 id="ips-heading">"IP addresses"</h2>
                 <div class="toolbar">
                     <label for="ip-search">"Search"</label>
@@ -772,7 +772,7 @@ fn IpTable(
                 })}
                 <label for="rows-per-page">"Rows per page"</label>
                 <select id="rows-per-page" on:change:target=move |ev| {
-                    if let Some(n) = crate::settings::parse_rows_per_page(&ev.target().value()) { on_per_page.run(n) }
+                    if let Some(n) = crate::state::settings::parse_rows_per_page(&ev.target().value()) { on_per_page.run(n) }
                 }>
                     {ROWS_PER_PAGE.map(|n| view! { <option value=n.to_string() selected={n == per_page}>{n.to_string()}</option> })}
                 </select>

@@ -2,14 +2,11 @@
 
 pub mod activity;
 pub mod allocate;
-pub mod blocklists;
 pub mod bulk_rdns;
-pub mod cleanup;
 pub mod firewall;
 pub mod inventory;
 pub mod ips;
 pub mod not_found;
-pub mod rdns;
 pub mod remove;
 pub mod server;
 pub mod servers;

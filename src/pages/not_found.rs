@@ -1,4 +1,4 @@
-use crate::app::set_title;
+use crate::browser::set_title;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -3,18 +3,18 @@
 //! user confirms they handled it), delete it, mark it removed in the inventory, and reconcile
 //! billing. Progress is saved per server and IP, so it can be left and resumed.
 
-use crate::actions::{Done, Runner};
-use crate::api;
-use crate::app::set_title;
+use crate::net::actions::{Done, Runner};
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::steps::StepList;
 use crate::components::dns::VerdictNote;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::pages::server::{server_name, use_server, InstanceResource, ServerFrame};
-use crate::rdns_memory::use_rdns_memory;
-use crate::session::use_session;
-use crate::settings::use_settings;
-use crate::workflow::{self, StepLog};
+use crate::state::rdns_memory::use_rdns_memory;
+use crate::state::session::use_session;
+use crate::state::settings::use_settings;
+use crate::state::workflow::{self, StepLog};
 use hostwinds::{Action as HwAction, ActionName, Ip, IpStatus, RdnsName, ServiceId};
 use leptos::prelude::*;
 use leptos_router::components::A;

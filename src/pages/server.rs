@@ -1,11 +1,11 @@
 //! What every screen of one server shares: its id from the route, its instance, and the
 //! header with the server's facts, its tabs and the IP cleanup request.
 
-use crate::api::{self, ApiError};
+use crate::net::api::{self, ApiError};
 use crate::components::message::ErrorMessage;
 use crate::components::status::StatusBadge;
-use crate::pages::cleanup::CleanupFee;
-use crate::settings::use_settings;
+use crate::dialogs::cleanup::CleanupFee;
+use crate::state::settings::use_settings;
 use hostwinds::{Instance, ServiceId};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -72,8 +72,8 @@ pub fn ServerFrame(
                 <div class="server-bar">
                     // The tabs lead to two modules: the IP table's and the other server screens'.
                     <nav class="tabs" aria-label="Server"
-                        on:pointerover=|_| crate::lazy_screens::prefetch_server_tabs()
-                        on:focusin=|_| crate::lazy_screens::prefetch_server_tabs()>
+                        on:pointerover=|_| crate::components::tools::prefetch(crate::components::tools::Ahead::ServerTabs)
+                        on:focusin=|_| crate::components::tools::prefetch(crate::components::tools::Ahead::ServerTabs)>
                         {tab_link(base.clone(), "IPs")}
                         {tab_link(format!("{base}/firewall"), "Firewall")}
                         {tab_link(format!("{base}/smtp"), "SMTP filters")}

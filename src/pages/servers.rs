@@ -1,12 +1,12 @@
 //! The servers of the account (get_instances); a row opens that server's IPs.
 
-use crate::api;
-use crate::app::set_title;
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::components::status::StatusBadge;
-use crate::rows::{server_rows, ServerRow};
-use crate::settings::use_settings;
-use crate::stale::{last_good, StaleNotice};
+use crate::model::rows::{server_rows, ServerRow};
+use crate::state::settings::use_settings;
+use crate::net::stale::{last_good, StaleNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -19,7 +19,7 @@ pub fn ServersPage() -> impl IntoView {
     let servers = LocalResource::new(move || api::list_servers(settings.endpoint.get()));
     let last = last_good(servers);
     // The filter lives in the URL so a support ticket can link to what was seen.
-    let (query, on_query) = crate::search::use_search("q");
+    let (query, on_query) = crate::state::search::use_search("q");
 
     view! {
         <h1>"Servers"</h1>
@@ -69,8 +69,8 @@ fn ServersTable(rows: Vec<ServerRow>, total: usize) -> impl IntoView {
     view! {
         <table
             class="data servers"
-            on:pointerover=|_| crate::lazy_screens::prefetch_ip_screen()
-            on:focusin=|_| crate::lazy_screens::prefetch_ip_screen()
+            on:pointerover=|_| crate::components::tools::prefetch(crate::components::tools::Ahead::IpScreen)
+            on:focusin=|_| crate::components::tools::prefetch(crate::components::tools::Ahead::IpScreen)
         >
             <caption>{format!("{shown} of {total} servers")}</caption>
             <thead>

@@ -1,11 +1,11 @@
 //! Preferences: the proxy endpoint, checked as a URL, kept in localStorage, with a button
 //! that tries it and shows the result message.
 
-use crate::api;
-use crate::app::set_title;
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::field::NumberField;
 use crate::components::message::{ErrorMessage, Notice};
-use crate::settings::{
+use crate::state::settings::{
     Theme, parse_endpoint, parse_poll_secs, parse_watch_limit, use_settings, DEFAULT_ENDPOINT, DEFAULT_POLL_SECS,
     DEFAULT_WATCH_LIMIT_SECS,
 };

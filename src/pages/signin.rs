@@ -1,10 +1,10 @@
 //! Signing in: user name and password, then back to where the person was.
 
-use crate::api;
-use crate::app::set_title;
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::message::ErrorMessage;
-use crate::session::{safe_next, use_session};
-use crate::settings::use_settings;
+use crate::state::session::{safe_next, use_session};
+use crate::state::settings::use_settings;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 

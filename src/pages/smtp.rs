@@ -1,10 +1,10 @@
 //! SMTP spam filters (get_smtp_filters), for the whole account or one server.
 
-use crate::api;
-use crate::app::set_title;
+use crate::net::api;
+use crate::browser::set_title;
 use crate::components::message::{ErrorMessage, Loading};
 use crate::pages::server::{server_name, use_server, ServerFrame};
-use crate::settings::use_settings;
+use crate::state::settings::use_settings;
 use hostwinds::{ServiceId, SmtpFilter};
 use leptos::prelude::*;
 

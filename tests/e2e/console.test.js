@@ -2,7 +2,13 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { suite, newPage, tableRows } = require('./harness');
+
+// Which routes are in which split module: the table the console and the page's preload read.
+const LAZY_ROUTES = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/app/lazy_routes.json'), 'utf8'));
+const SAMPLE = { ':serviceid': '20001', ':ip': '192.0.2.11' };
 
 const rig = suite();
 
@@ -73,7 +79,12 @@ test('the first download leaves the server screens out; a pointer over the list 
 });
 
 test('a deep link fetches its screen\'s module alongside the first download (the page preloads it), each file once', async () => {
-  for (const [path, module] of [['/servers/20001', 'ip_screen'], ['/servers/20001/firewall/', 'server_screens'], ['/activity', 'account_screens'], ['/servers', null]]) {
+  const links = Object.entries(LAZY_ROUTES).flatMap(([module, routes]) =>
+    routes.map((r) => [r.split('/').map((seg) => SAMPLE[seg] ?? seg).join('/'), module]));
+  assert.ok(links.length >= 10, JSON.stringify(links));
+  // A trailing slash is the same screen; the server list is in the first download.
+  links.push(['/servers/20001/firewall/', 'server_screens'], ['/servers', null]);
+  for (const [path, module] of links) {
     const { page, wasm } = await openRecording(path);
     // Every screen names itself in the title once it is shown.
     await page.waitForFunction(() => document.title.includes(' \u00b7 '));

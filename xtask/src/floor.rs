@@ -3,7 +3,7 @@
 //! with the console's release profile, wasm-bindgen and wasm-opt. Measured beside the console,
 //! it tells which part of a gap to a target is the console's and which the framework's.
 
-use crate::{console, run, tools};
+use crate::{console, run, split, tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,10 +19,9 @@ pub fn build(root: &Path) -> Result<PathBuf, String> {
         .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "--target-dir"])
         .arg(&target)
         .current_dir(root.join("bench").join("floor"))
-        // The console's flags but the relocations, which only the split needs and which
-        // wasm-opt cannot optimize around. RUSTFLAGS, as .cargo/config.toml's would be
-        // joined with a CARGO_TARGET_..._RUSTFLAGS, not replaced.
-        .env("RUSTFLAGS", "--cfg erase_components")
+        // Without .cargo/config.toml's relocations, which only the split needs and which
+        // wasm-opt cannot optimize around (a set RUSTFLAGS replaces the config's).
+        .env("RUSTFLAGS", "")
         .env("PATH", &path))?;
     let linked = target.join("wasm32-unknown-unknown").join("release").join(format!("{CRATE}.wasm"));
     let pkg = target.join("pkg");
@@ -32,7 +31,7 @@ pub fn build(root: &Path) -> Result<PathBuf, String> {
         .arg(&pkg)
         .arg(&linked)
         .env("PATH", &path))?;
-    console::remove_typescript(&pkg)?;
-    console::optimize(&pkg, &path)?;
+    split::remove_typescript(&pkg)?;
+    split::optimize(&pkg, &path)?;
     Ok(pkg)
 }

@@ -7,6 +7,9 @@ use std::process::Command;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// The Trunk that Trunk.toml asks for (`trunk-version`).
+const TRUNK: &str = "0.21.14";
+
 /// PATH with the project's npm tools (wasm-opt) and cargo's bin directory first.
 pub fn tool_path(root: &Path) -> String {
     let mut dirs: Vec<PathBuf> = vec![root.join("node_modules").join(".bin"), cargo_bin()];
@@ -59,6 +62,11 @@ pub fn ensure_console_tools(root: &Path) -> Result<(), String> {
     if !has_wasm {
         eprintln!("xtask: adding the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    // Trunk builds the console; 0.21.14 is the newest that builds on this toolchain's rustc.
+    if !version_of(root, "trunk").is_some_and(|v| v.split_whitespace().last() == Some(TRUNK)) {
+        cargo_install("trunk", TRUNK)?;
     }
 
     // wasm-bindgen-cli must be exactly the wasm-bindgen of Cargo.lock.

@@ -210,35 +210,22 @@ impl Inventory {
     /// CSV with a header row: lists (`ips`) become one comma-separated field.
     pub fn csv(&self, table: ExportTable) -> String {
         let cols = table.columns();
-        let mut out = cols.join(",");
-        out.push('\n');
+        let mut out = crate::CsvTable::new(cols);
         for row in self.rows(table) {
-            let fields: Vec<String> = cols
+            let cells: Vec<String> = cols
                 .iter()
                 .map(|c| match row.get(*c) {
                     None | Some(serde_json::Value::Null) => String::new(),
-                    Some(serde_json::Value::String(s)) => csv_field(s),
-                    Some(serde_json::Value::Array(a)) => csv_field(
-                        &a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join(","),
-                    ),
-                    Some(v) => csv_field(&v.to_string()),
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(serde_json::Value::Array(a)) => {
+                        a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join(",")
+                    }
+                    Some(v) => v.to_string(),
                 })
                 .collect();
-            out.push_str(&fields.join(","));
-            out.push('\n');
+            out.row(cells.iter().map(String::as_str));
         }
-        out
-    }
-}
-
-/// Quote a CSV field when it needs it; a leading = + - @ is neutralised so a spreadsheet
-/// never runs it as a formula.
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+        out.finish()
     }
 }
 
@@ -318,12 +305,6 @@ mod tests {
         assert_eq!((costs[0].ips, costs[0].monthly), (2, 9.98));
         assert_eq!(costs[1].hostname, "mta2");
         assert!(ExportTable::parse("users").is_err());
-    }
-
-    #[test]
-    fn csv_fields_are_safe() {
-        assert_eq!(csv_field("=cmd()"), "'=cmd()");
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(iso(1_700_000_000_000), "2023-11-14T22:13:20Z");
+        assert!(csv.ends_with("\r\n") && !csv.replace("\r\n", "").contains('\r'), "CRLF rows: {csv:?}");
     }
 }

@@ -7,6 +7,7 @@
 
 mod action;
 mod bulk;
+mod csv_table;
 mod decode;
 pub mod dns;
 mod inventory;
@@ -18,7 +19,8 @@ mod views;
 
 pub use action::{Action, ActionName, RequestError};
 pub use bulk::{expand, plan, Planned, Target, PLACEHOLDERS};
-pub use inventory::{csv_field, iso, CostLine, ExportTable, Inventory, InventoryIp, InventoryServer, IpStatus};
+pub use csv_table::CsvTable;
+pub use inventory::{iso, CostLine, ExportTable, Inventory, InventoryIp, InventoryServer, IpStatus};
 pub use decode::{decode, hint, Outcome};
 pub use redact::{redact, redact_text, SECRET_FIELDS};
 pub use roles::Role;

@@ -1,70 +1,82 @@
 //! Hostwinds messages may hold HTML (`<br>`): they are shown as text, never as markup.
+//!
+//! Hand-written entity decoding, for the few entities a message holds: `html-escape`'s decoder
+//! carries every HTML5 entity name, which cost the console's first load ~23 KiB gzip
+//! (docs/benchmarks.md), over its 250 KiB budget.
 
 /// Turn an HTML fragment into plain text: line-break tags become newlines, other tags go,
-/// common entities are decoded. Anything else is kept as it is.
+/// entities are decoded (after the tags are gone, so `&lt;b&gt;` stays text). Anything else
+/// is kept as it is.
 pub fn html_to_text(s: &str) -> String {
     if !s.contains('<') && !s.contains('&') {
         return s.trim().to_string();
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find(['<', '&']) {
+    while let Some(i) = rest.find('<') {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        if tail.starts_with('<') {
-            // A tag only when it looks like one: `<` followed by a letter, `/` or `!`.
-            let looks_like_tag = tail[1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-            match (looks_like_tag, tail.find('>')) {
-                (true, Some(end)) => {
-                    let tag = tail[1..end].trim_start_matches('/').to_ascii_lowercase();
-                    let tag_name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-                    if matches!(tag_name.as_str(), "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3") {
-                        out.push('\n');
-                    }
-                    rest = &tail[end + 1..];
+        // A tag only when it looks like one: `<` followed by a letter, `/` or `!`.
+        let looks_like_tag = tail[1..].chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        match (looks_like_tag, tail.find('>')) {
+            (true, Some(end)) => {
+                let tag = tail[1..end].trim_start_matches('/');
+                let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+                if matches!(name.as_str(), "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3") {
+                    out.push('\n');
                 }
-                _ => {
-                    out.push('<');
-                    rest = &tail[1..];
-                }
+                rest = &tail[end + 1..];
             }
-        } else {
-            let (decoded, used) = entity(tail);
-            out.push_str(&decoded);
-            rest = &tail[used..];
+            _ => {
+                out.push('<');
+                rest = &tail[1..];
+            }
         }
     }
     out.push_str(rest);
-    tidy_lines(&out)
+    tidy_lines(&decode_entities(&out))
 }
 
-/// Decode one entity at the start of `s` (which starts with `&`); returns the text and how
-/// many bytes it used. An unknown entity stays as written.
-fn entity(s: &str) -> (String, usize) {
-    let Some(end) = s[..s.len().min(12)].find(';') else {
-        return ("&".into(), 1);
-    };
-    let name = &s[1..end];
-    let ch = match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" | "#39" => Some('\''),
-        "nbsp" => Some(' '),
-        _ if name.starts_with("#x") || name.starts_with("#X") => {
-            u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` (as a space) and numeric references;
+/// any other `&` stays as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        // An entity is ASCII up to its `;`, within a few characters: look no further.
+        let end = tail.bytes().take(10).position(|b| b == b';');
+        let decoded = end.and_then(|end| {
+            let name = &tail[..end];
+            let ch = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => match name.strip_prefix('#') {
+                    Some(hex) if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16).ok().and_then(char::from_u32),
+                    Some(dec) => dec.parse::<u32>().ok().and_then(char::from_u32),
+                    None => None,
+                },
+            };
+            ch.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &tail[used..];
+            }
+            None => {
+                out.push('&');
+                rest = tail;
+            }
         }
-        _ if name.starts_with('#') => name[1..].parse::<u32>().ok().and_then(char::from_u32),
-        _ => None,
-    };
-    match ch {
-        Some(c) => (c.to_string(), end + 1),
-        None => ("&".into(), 1),
     }
+    out.push_str(rest);
+    out
 }
 
 /// Trim each line and the whole, and keep at most one blank line in a row.
@@ -96,6 +108,22 @@ mod tests {
     #[test]
     fn entities_are_decoded_once() {
         assert_eq!(html_to_text("a &amp;lt; b &#169; &#x41; &bogus; &"), "a &lt; b \u{a9} A &bogus; &");
+        assert_eq!(html_to_text("&lt;b&gt;bold&lt;/b&gt; x&nbsp;y"), "<b>bold</b> x y");
+    }
+
+    #[test]
+    fn multi_byte_text_after_an_ampersand_is_kept() {
+        assert_eq!(html_to_text("Bad &\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} name"), "Bad &\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} name");
+        assert_eq!(html_to_text("<\u{e9}t\u{e9}> &\u{1f600};"), "<\u{e9}t\u{e9}> &\u{1f600};");
+    }
+
+    proptest::proptest! {
+        /// Whatever Hostwinds sends, decoding ends in text (an `&` before multi-byte text
+        /// once panicked here).
+        #[test]
+        fn any_message_decodes(s in "(&|<|>|;|#|x|[a-z]|[0-9]|\\PC){0,40}") {
+            let _ = html_to_text(&s);
+        }
     }
 
     #[test]

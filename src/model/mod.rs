@@ -1,0 +1,4 @@
+//! Pure builders of what the screens show (rows, diffs), tested natively.
+
+pub mod firewall_diff;
+pub mod rows;
