@@ -2,11 +2,13 @@
 //! (`/api/inventory*`). Any signed-in user may read them; status changes are audited.
 
 use crate::audit::{Finish, NewRecord, Outcome};
-use crate::auth::{now_ms, same_origin, Caller};
+use crate::auth::now_ms;
+use crate::extract::SignedIn;
 use crate::inventory::{SeenIps, SeenServer};
-use crate::proxy::{json_error, peer, with_cookie, AppState, BODY_LIMIT, CROSS_SITE};
-use axum::body::to_bytes;
-use axum::extract::{Request, State};
+use crate::proxy::{json_error, with_cookie, AppState};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, FormRejection};
+use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,19 +20,16 @@ use std::sync::Arc;
 
 /// At most this many names in one `POST /api/dns/checks` (a page of the IP table).
 pub const MAX_CHECKS: usize = 200;
+/// The largest batch body (`DefaultBodyLimit` on the batch routes).
+pub const BATCH_LIMIT: usize = 64 * 1024;
 /// Lookups of one batch in flight at once.
 const CHECK_CONCURRENCY: usize = 16;
 
-fn query_pairs(req: &Request) -> Vec<(String, String)> {
-    form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect()
-}
+/// A query string or form, as its pairs: each route reads the fields it knows.
+type Pairs = Vec<(String, String)>;
 
 fn field<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
     pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim())
-}
-
-fn caller(st: &AppState, req: &Request) -> Result<Caller, Response> {
-    st.auth.caller(req.headers(), peer(req)).ok_or_else(|| json_error(StatusCode::UNAUTHORIZED, "Not signed in."))
 }
 
 fn dns(st: &AppState) -> Result<&crate::dns::Dns, Response> {
@@ -54,12 +53,7 @@ fn no_store(mut r: Response) -> Response {
 }
 
 /// `GET /api/dns/check?ip=&name=[&fresh=1]`: whether the name and the IP confirm each other.
-pub async fn check(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let c = match caller(&st, &req) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let q = query_pairs(&req);
+pub async fn check(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, Query(q): Query<Pairs>) -> Response {
     let (ip, name, dns) = match (parse_ip(field(&q, "ip")), parse_name(field(&q, "name")), dns(&st)) {
         (Ok(ip), Ok(name), Ok(dns)) => (ip, name, dns),
         (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
@@ -79,20 +73,16 @@ struct CheckBatch {
     items: Vec<CheckItem>,
 }
 
-/// What both batch routes check first: same-site, signed in, DNS checks on, and a JSON body of
-/// the given shape with at most MAX_CHECKS items (`len` counts them).
-async fn batch<'a, T: serde::de::DeserializeOwned>(
+/// What both batch routes check first: DNS checks on, and a JSON body of the given shape
+/// with at most MAX_CHECKS items (`len` counts them).
+fn batch<'a, T: serde::de::DeserializeOwned>(
     st: &'a AppState,
-    req: Request,
+    body: Result<Bytes, BytesRejection>,
     shape: &str,
     len: impl Fn(&T) -> usize,
-) -> Result<(Caller, &'a crate::dns::Dns, T), Response> {
-    if !same_origin(req.headers()) {
-        return Err(json_error(StatusCode::FORBIDDEN, CROSS_SITE));
-    }
-    let c = caller(st, &req)?;
+) -> Result<(&'a crate::dns::Dns, T), Response> {
     let dns = dns(st)?;
-    let Ok(body) = to_bytes(req.into_body(), 64 * 1024).await else {
+    let Ok(body) = body else {
         return Err(json_error(StatusCode::PAYLOAD_TOO_LARGE, "The list is too large."));
     };
     let batch: T = serde_json::from_slice(&body)
@@ -100,7 +90,7 @@ async fn batch<'a, T: serde::de::DeserializeOwned>(
     if len(&batch) > MAX_CHECKS {
         return Err(json_error(StatusCode::BAD_REQUEST, &format!("At most {MAX_CHECKS} items per request.")));
     }
-    Ok((c, dns, batch))
+    Ok((dns, batch))
 }
 
 /// Each item parsed, or the first that does not, named by its place in the list.
@@ -113,9 +103,9 @@ fn parse_items<I, T>(items: &[I], parse: impl Fn(&I) -> Result<T, hostwinds::Val
 }
 
 /// `POST /api/dns/checks` with `{"items":[{"ip","name"}]}`: the badges of a page of IPs.
-pub async fn checks(State(st): State<Arc<AppState>>, req: Request) -> Response {
+pub async fn checks(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, body: Result<Bytes, BytesRejection>) -> Response {
     let shape = r#"{"items": [{"ip": ..., "name": ...}]}"#;
-    let (c, dns, b) = match batch(&st, req, shape, |b: &CheckBatch| b.items.len()).await {
+    let (dns, b) = match batch(&st, body, shape, |b: &CheckBatch| b.items.len()) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -137,8 +127,8 @@ struct PtrBatch {
 }
 
 /// `POST /api/dns/ptrs` with `{"ips":[...]}`: the PTR names of IPs whose items carry no rDNS.
-pub async fn ptrs(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let (c, dns, b) = match batch(&st, req, r#"{"ips": [...]}"#, |b: &PtrBatch| b.ips.len()).await {
+pub async fn ptrs(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, body: Result<Bytes, BytesRejection>) -> Response {
+    let (dns, b) = match batch(&st, body, r#"{"ips": [...]}"#, |b: &PtrBatch| b.ips.len()) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -155,12 +145,7 @@ pub async fn ptrs(State(st): State<Arc<AppState>>, req: Request) -> Response {
 }
 
 /// `GET /api/dns/blocklists?ip=[&fresh=1]`: the IP against every configured zone.
-pub async fn blocklists(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let c = match caller(&st, &req) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let q = query_pairs(&req);
+pub async fn blocklists(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, Query(q): Query<Pairs>) -> Response {
     let (ip, dns) = match (parse_ip(field(&q, "ip")), dns(&st)) {
         (Ok(ip), Ok(d)) => (ip, d),
         (Err(r), _) | (_, Err(r)) => return r,
@@ -171,11 +156,7 @@ pub async fn blocklists(State(st): State<Arc<AppState>>, req: Request) -> Respon
 }
 
 /// `GET /api/inventory`: every IP and server seen, with the default cost.
-pub async fn inventory(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let c = match caller(&st, &req) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn inventory(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn) -> Response {
     match st.inventory.read().await {
         Ok(inv) => with_cookie(no_store(Json(inv).into_response()), c.refresh),
         Err(e) => {
@@ -186,12 +167,7 @@ pub async fn inventory(State(st): State<Arc<AppState>>, req: Request) -> Respons
 }
 
 /// `GET /api/inventory/export?table=smtp_ip_addresses|vps_instances&format=csv|json`.
-pub async fn export(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let c = match caller(&st, &req) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let q = query_pairs(&req);
+pub async fn export(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, Query(q): Query<Pairs>) -> Response {
     let table = match ExportTable::parse(field(&q, "table").unwrap_or("")) {
         Ok(t) => t,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
@@ -223,18 +199,12 @@ pub async fn export(State(st): State<Arc<AppState>>, req: Request) -> Response {
 }
 
 /// `POST /api/inventory/status` (form: serviceid, ip, status): audited like a mutation.
-pub async fn set_status(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    if !same_origin(req.headers()) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
-    let c = match caller(&st, &req) {
-        Ok(c) => c,
-        Err(r) => return r,
+pub async fn set_status(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, form: Result<Form<Pairs>, FormRejection>) -> Response {
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(FormRejection::BytesRejection(_)) => return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large."),
+        Err(_) => return json_error(StatusCode::BAD_REQUEST, "Send the form form-encoded (serviceid, ip, status)."),
     };
-    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
-        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
-    };
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let sid = match ServiceId::parse(field(&form, "serviceid").unwrap_or("")) {
         Ok(s) => s,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, &e.0),

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 mod deliverability;
 pub mod dns;
+mod extract;
 pub mod inventory;
 mod proxy;
 pub mod simulator;

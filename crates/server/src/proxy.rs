@@ -1,21 +1,22 @@
 //! The proxy's routes: `POST /api`, `GET /api/audit`, `/auth/*`, `GET /healthz`, and the
-//! built console. Handlers stay thin: check origin and caller, validate, check the role,
-//! audit, forward, answer.
+//! built console. Handlers stay thin: validate, check the role, audit, forward, answer; the
+//! origin and the session are checked by the layers of `extract`.
 
-use crate::audit::{AuditStore, Finish, NewRecord, Outcome, Query};
-use crate::auth::{now_ms, same_origin, Auth, Caller, LoginError};
+use crate::audit::{AuditStore, Finish, NewRecord, Outcome, Query as AuditQuery};
+use crate::auth::{now_ms, Auth, Caller, LoginError};
 use crate::deliverability;
+use crate::extract::{self, Peer, SignedIn};
 use crate::statics;
 use crate::upstream::{Upstream, UpstreamError};
-use axum::body::to_bytes;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, FormRejection};
+use axum::extract::{DefaultBodyLimit, Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hostwinds::{Action, ActionName, Instance, Ip, ServiceId};
 use serde_json::json;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -49,33 +50,39 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let dist = state.dist.clone();
     let state = Arc::new(state);
-    let api = Router::new()
+    // Every /api route needs a session (the layer), and hands its handler the caller.
+    let signed_in = Router::new()
         .route("/api", post(api_call))
         .route("/api/audit", get(audit_log))
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/me", get(me))
-        .route("/healthz", get(healthz))
         .route("/api/dns/check", get(deliverability::check))
-        .route("/api/dns/checks", post(deliverability::checks))
-        .route("/api/dns/ptrs", post(deliverability::ptrs))
+        .route("/api/dns/checks", post(deliverability::checks).layer(DefaultBodyLimit::max(deliverability::BATCH_LIMIT)))
+        .route("/api/dns/ptrs", post(deliverability::ptrs).layer(DefaultBodyLimit::max(deliverability::BATCH_LIMIT)))
         .route("/api/dns/blocklists", get(deliverability::blocklists))
         .route("/api/inventory", get(deliverability::inventory))
         .route("/api/inventory/export", get(deliverability::export))
         .route("/api/inventory/status", post(deliverability::set_status))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), extract::signed_in));
+    let api = Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
+        .route("/healthz", get(healthz))
         .route("/__sim/faults", post(sim_faults))
         .route("/__sim/dns", post(sim_dns))
         .route("/__sim/ips", post(sim_add_ip))
+        .merge(signed_in)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
     let router = match dist {
         Some(d) => api.fallback_service(statics::service(&d)),
         None => api,
     };
-    router.layer(CompressionLayer::new())
+    // Outermost: a cross-site mutation is refused before anything else looks at it.
+    router.layer(axum::middleware::from_fn(extract::same_origin_mutations)).layer(CompressionLayer::new())
 }
 
 /// The Hostwinds-shaped refusal the console decodes like any other error.
-fn refusal(status: StatusCode, action: Option<ActionName>, message: &str) -> Response {
+pub(crate) fn refusal(status: StatusCode, action: Option<ActionName>, message: &str) -> Response {
     let mut o = serde_json::Map::new();
     o.insert("result".into(), json!("error"));
     if let Some(a) = action {
@@ -89,9 +96,6 @@ pub(crate) fn json_error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-pub(crate) fn peer(req: &Request) -> Option<SocketAddr> {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0)
-}
 
 pub(crate) fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
     if let Some(c) = cookie {
@@ -139,23 +143,22 @@ fn audit_record(caller: &Caller, name: ActionName, action: Option<&Action>) -> N
     }
 }
 
-async fn api_call(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    if !same_origin(req.headers()) {
-        tracing::warn!("refused a cross-site POST /api");
-        return refusal(StatusCode::FORBIDDEN, None, CROSS_SITE);
-    }
-    let Some(caller) = st.auth.caller(req.headers(), peer(&req)) else {
-        return refusal(StatusCode::UNAUTHORIZED, None, "Sign in to use the console (no session, or it expired).");
-    };
+async fn api_call(
+    State(st): State<Arc<AppState>>,
+    SignedIn(caller): SignedIn,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let refresh = caller.refresh.clone();
-    if !is_form(req.headers()) {
+    if !is_form(&headers) {
         return refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             None,
             "Send the request form-encoded (application/x-www-form-urlencoded).",
         );
     }
-    let body = match to_bytes(req.into_body(), BODY_LIMIT).await {
+    // Over the limit (DefaultBodyLimit), or a body that broke off: nothing usable arrived.
+    let body = match body {
         Ok(b) => b,
         Err(_) => {
             let msg = format!("The request is larger than {} KiB.", BODY_LIMIT / 1024);
@@ -381,41 +384,39 @@ fn scrub(body: &str, key: &str) -> String {
 
 /// Test tooling, only with the simulator upstream: its faults (`simulator::apply_faults`),
 /// its DNS zone (`Zone::apply`) and adding an IP as the portal does.
-async fn sim_faults(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    sim_hook(&st, req, crate::simulator::apply_faults).await
+async fn sim_faults(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejection>) -> Response {
+    sim_hook(&st, body, crate::simulator::apply_faults)
 }
 
-async fn sim_dns(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    sim_hook(&st, req, crate::simulator::apply_dns).await
+async fn sim_dns(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejection>) -> Response {
+    sim_hook(&st, body, crate::simulator::apply_dns)
 }
 
-async fn sim_add_ip(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    sim_hook(&st, req, crate::simulator::apply_add_ip).await
+async fn sim_add_ip(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejection>) -> Response {
+    sim_hook(&st, body, crate::simulator::apply_add_ip)
 }
 
-async fn sim_hook(st: &AppState, req: Request, apply: fn(&crate::simulator::Simulator, &[u8]) -> Response) -> Response {
+fn sim_hook(st: &AppState, body: Result<Bytes, BytesRejection>, apply: fn(&crate::simulator::Simulator, &[u8]) -> Response) -> Response {
     let Some(sim) = st.upstream.simulator().cloned() else {
         return json_error(StatusCode::NOT_FOUND, "This exists only with the simulator upstream.");
     };
-    if !same_origin(req.headers()) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
-    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
+    let Ok(body) = body else {
         return json_error(StatusCode::PAYLOAD_TOO_LARGE, "Too large.");
     };
     apply(&sim, &body)
 }
 
-async fn login(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    if !same_origin(req.headers()) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
-    let headers = req.headers().clone();
-    let peer = peer(&req);
-    let Ok(body) = to_bytes(req.into_body(), BODY_LIMIT).await else {
-        return json_error(StatusCode::PAYLOAD_TOO_LARGE, "The sign-in form is too large.");
+async fn login(
+    State(st): State<Arc<AppState>>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(FormRejection::BytesRejection(_)) => return json_error(StatusCode::PAYLOAD_TOO_LARGE, "The sign-in form is too large."),
+        Err(_) => return json_error(StatusCode::BAD_REQUEST, "Send the sign-in form form-encoded (username, password)."),
     };
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |k: &str| form.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).unwrap_or("");
     let (user, password) = (field("username"), field("password"));
     if user.trim().is_empty() || password.is_empty() {
@@ -450,14 +451,11 @@ async fn login(State(st): State<Arc<AppState>>, req: Request) -> Response {
 }
 
 async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if !same_origin(&headers) {
-        return json_error(StatusCode::FORBIDDEN, CROSS_SITE);
-    }
     with_cookie(Json(json!({"ok": true})).into_response(), Some(st.auth.logout_cookie(&headers)))
 }
 
-async fn me(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    match st.auth.caller(req.headers(), peer(&req)) {
+async fn me(State(st): State<Arc<AppState>>, Peer(peer): Peer, headers: HeaderMap) -> Response {
+    match st.auth.caller(&headers, peer) {
         Some(c) => with_cookie(
             Json(json!({"name": c.user.name, "role": c.user.role.as_str(), "demo": st.auth.users.demo})).into_response(),
             c.refresh,
@@ -467,13 +465,8 @@ async fn me(State(st): State<Arc<AppState>>, req: Request) -> Response {
 }
 
 /// `GET /api/audit?server=&user=&action=&outcome=&from=&to=&page=&per_page=` (times in ms).
-async fn audit_log(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let Some(caller) = st.auth.caller(req.headers(), peer(&req)) else {
-        return json_error(StatusCode::UNAUTHORIZED, "Not signed in.");
-    };
-    let pairs: Vec<(String, String)> =
-        form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect();
-    let mut q = Query { page: 1, per_page: 50, ..Default::default() };
+async fn audit_log(State(st): State<Arc<AppState>>, SignedIn(caller): SignedIn, Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let mut q = AuditQuery { page: 1, per_page: 50, ..Default::default() };
     for (k, v) in pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()) {
         let v = v.trim().to_string();
         let int = |what: &str| v.parse::<i64>().map_err(|_| format!("{what} must be a whole number, not {v:?}"));

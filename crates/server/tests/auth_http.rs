@@ -89,6 +89,28 @@ async fn without_a_session_everything_but_health_is_401() {
     assert!(hostwinds::decode(status, &body).message.contains("Sign in"));
     assert_eq!(c.get(format!("{}/auth/me", p.base)).send().await.unwrap().status(), 401);
     assert_eq!(c.get(format!("{}/api/audit", p.base)).send().await.unwrap().status(), 401);
+    // Every /api route, read or write, by the layer that guards them all.
+    for path in ["/api/dns/check?ip=192.0.2.10&name=a.example.com", "/api/dns/blocklists?ip=192.0.2.10", "/api/inventory", "/api/inventory/export?table=vps_instances&format=csv"] {
+        let r = c.get(format!("{}{path}", p.base)).send().await.unwrap();
+        assert_eq!(r.status(), 401, "{path}");
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"], "Not signed in.", "{path}");
+    }
+    for path in ["/api/dns/checks", "/api/dns/ptrs", "/api/inventory/status"] {
+        assert_eq!(c.post(format!("{}{path}", p.base)).body("{}").send().await.unwrap().status(), 401, "{path}");
+    }
+    assert!(p.rec.forms().is_empty(), "nothing reached Hostwinds");
+}
+
+#[tokio::test]
+async fn every_route_that_changes_something_refuses_another_site() {
+    let p = proxy().await;
+    let c = signed_in(&p.base, "admin").await;
+    for path in ["/api", "/api/dns/checks", "/api/dns/ptrs", "/api/inventory/status", "/auth/login", "/auth/logout", "/__sim/faults", "/nowhere"] {
+        let r = c.post(format!("{}{path}", p.base)).header("origin", "https://evil.example").body("action=get_instances").send().await.unwrap();
+        assert_eq!(r.status(), 403, "{path}");
+        let body = r.text().await.unwrap();
+        assert!(hostwinds::decode(403, &body).message.contains("Cross-site") || body.contains("Cross-site"), "{path}: {body}");
+    }
     assert!(p.rec.forms().is_empty(), "nothing reached Hostwinds");
 }
 

@@ -31,6 +31,7 @@ pub struct Auth {
 }
 
 /// Who is calling, and the cookie to refresh their session with, if any.
+#[derive(Clone)]
 pub struct Caller {
     pub user: User,
     pub refresh: Option<HeaderValue>,
