@@ -281,7 +281,7 @@ pub fn IpsPage() -> impl IntoView {
 
     // The server's header renders first, everything under it a task later: the screen's first
     // render was one ~30 ms task (Lighthouse, 4x slowed: its longest, at the LCP). Split,
-    // its total blocking time fell by half (README "Measured"). What follows the header only
+    // its total blocking time fell by half (docs/benchmarks.md). What follows the header only
     // adds to the page below it, so nothing shifts.
     let rest_ready = crate::browser::tasks::after_a_yield();
     view! {
