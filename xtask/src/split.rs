@@ -3,7 +3,7 @@
 //!
 //! Trunk builds the console with cargo, runs wasm-bindgen on the whole wasm and writes
 //! index.html into its staging directory; then this runs, before staging becomes dist/. It
-//! splits cargo's wasm (still in target/) at the lazy screens that `src/net/screens.rs`
+//! splits cargo's wasm (still in target/) at the lazy screens that `src/app/screens.rs`
 //! declares, runs wasm-bindgen on the main module and wasm-opt on every module (release), and
 //! puts the result in place of the wasm and JS that Trunk staged. A first visit then fetches
 //! less than half the wasm. Trunk cannot run a step between cargo and wasm-bindgen
@@ -41,7 +41,7 @@ pub fn staged(root: &Path) -> Result<(), String> {
         staged
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .find(|n| n.starts_with(&format!("{CRATE}-")) && n.ends_with(suffix) && (suffix != ".js" || !n.ends_with("_bg.js")))
+            .find(|n| n.starts_with(&format!("{CRATE}-")) && n.ends_with(suffix))
             .ok_or_else(|| format!("Trunk staged no {CRATE}-*{suffix} in {}", staging.display()))
     };
     let (trunk_js, trunk_wasm) = (name_of(".js")?, name_of("_bg.wasm")?);

@@ -102,27 +102,28 @@ async fn calls_one_after_another_share_one_kept_connection_with_the_urls_target_
     }
 }
 
+/// `n` calls sent together, each answered 200.
+async fn all_ok_at_once(c: &HttpClient, n: usize) {
+    let calls: Vec<_> = (0..n)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.send(form()).await.map(|(s, _)| s.as_u16()) })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), 200);
+    }
+}
+
 #[tokio::test]
 async fn calls_at_once_get_a_connection_each_and_at_most_max_idle_are_kept() {
     let (url, seen) = server(Duration::from_millis(200)).await;
     let c = client(&url);
     let n = MAX_IDLE + 8;
-    let calls: Vec<_> = (0..n).map(|_| {
-        let c = c.clone();
-        tokio::spawn(async move { c.send(form()).await.map(|(s, _)| s.as_u16()) })
-    }).collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap().unwrap(), 200);
-    }
+    all_ok_at_once(&c, n).await;
     assert_eq!(seen.connections.load(Ordering::SeqCst), n);
     // Kept ones serve the next calls, even at once: no new connection.
-    let again: Vec<_> = (0..MAX_IDLE).map(|_| {
-        let c = c.clone();
-        tokio::spawn(async move { c.send(form()).await.map(|(s, _)| s.as_u16()) })
-    }).collect();
-    for call in again {
-        assert_eq!(call.await.unwrap().unwrap(), 200);
-    }
+    all_ok_at_once(&c, MAX_IDLE).await;
     assert_eq!(seen.connections.load(Ordering::SeqCst), n);
 }
 
