@@ -93,6 +93,16 @@ fn Shell() -> impl IntoView {
     // sign-in redirect) changes only what <Routes> renders first; a lazy screen's module is
     // already here (screens::preload_for).
     let screen_ready = crate::browser::tasks::after_a_yield();
+    // The screens wait for the first answer on who is signed in, and without a session for the
+    // sign-in page: the screen's reads would only be refused (errors in the browser's console).
+    let who_known = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false)
+            || match who.get() {
+                Some(Ok(None)) => location.pathname.get().starts_with("/signin"),
+                Some(_) => true,
+                None => false,
+            }
+    });
 
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
@@ -116,7 +126,9 @@ fn Shell() -> impl IntoView {
             })}
         </header>
         <main id="main" tabindex="-1">
-            {move || screen_ready.get().then(|| view! {
+            {move || if !who_known.get() {
+                view! { <p class="muted" role="status">"Checking who is signed in\u{2026}"</p> }.into_any()
+            } else if screen_ready.get() { view! {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
                     <Route path=path!("/signin") view=SignInPage/>
@@ -132,7 +144,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
                 </Routes>
-            }.into_any())}
+            }.into_any() } else { ().into_any() }}
         </main>
         <Toasts/>
         <crate::components::shortcuts::Shortcuts/>

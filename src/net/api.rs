@@ -238,7 +238,10 @@ pub struct Me {
 
 #[derive(Deserialize)]
 struct MeWire {
+    signed_in: bool,
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     role: String,
     #[serde(default)]
     demo: bool,
@@ -249,11 +252,15 @@ struct ErrorWire {
     error: String,
 }
 
-fn parse_me(body: &str) -> Result<Me, ApiError> {
+/// `/auth/me`'s answer (or `/auth/login`'s): `None` when it says nobody is signed in.
+fn parse_me(body: &str) -> Result<Option<Me>, ApiError> {
     let w: MeWire = serde_json::from_str(body)
         .map_err(|_| ApiError { message: "The proxy sent an unreadable answer about who is signed in.".into() })?;
+    if !w.signed_in {
+        return Ok(None);
+    }
     let role = Role::parse(&w.role).ok_or_else(|| ApiError { message: format!("The proxy named an unknown role {:?}.", w.role) })?;
-    Ok(Me { name: w.name, role, demo: w.demo })
+    Ok(Some(Me { name: w.name, role, demo: w.demo }))
 }
 
 fn error_text(status: u16, body: &str) -> String {
@@ -284,8 +291,7 @@ async fn send_get(url: &str) -> Result<Raw, ApiError> {
 pub async fn me(endpoint: &str) -> Result<Option<Me>, ApiError> {
     let (status, body) = get(&sibling(endpoint, "auth/me")).await?;
     match status {
-        200 => parse_me(&body).map(Some),
-        401 => Ok(None),
+        200 => parse_me(&body),
         s => Err(ApiError { message: error_text(s, &body) }),
     }
 }
@@ -313,7 +319,11 @@ pub async fn login(endpoint: &str, username: &str, password: &str) -> Result<Me,
     let status = resp.status();
     let text = resp.text().await.unwrap_or_default();
     if status == 200 {
-        parse_me(&text).map_err(|e| e.message)
+        match parse_me(&text) {
+            Ok(Some(me)) => Ok(me),
+            Ok(None) => Err("The proxy did not sign you in.".into()),
+            Err(e) => Err(e.message),
+        }
     } else {
         Err(error_text(status, &text))
     }
@@ -555,7 +565,20 @@ async fn post(url: &str, content_type: &str, body: String) -> Result<(u16, Strin
 
 #[cfg(test)]
 mod tests {
-    use super::{interpret, sibling, AuditQuery};
+    use super::{interpret, parse_me, sibling, AuditQuery, Me};
+    use hostwinds::Role;
+
+    #[test]
+    fn who_is_signed_in_comes_from_the_answer_not_its_status() {
+        assert_eq!(parse_me(r#"{"signed_in":false}"#), Ok(None));
+        assert_eq!(
+            parse_me(r#"{"signed_in":true,"name":"ann","role":"support","demo":false}"#),
+            Ok(Some(Me { name: "ann".into(), role: Role::Support, demo: false }))
+        );
+        assert!(parse_me(r#"{"signed_in":true,"name":"ann","role":"root"}"#).unwrap_err().message.contains("unknown role"));
+        assert!(parse_me(r#"{"name":"ann","role":"admin"}"#).unwrap_err().message.contains("unreadable"));
+        assert!(parse_me("<html>").is_err());
+    }
 
     #[test]
     fn auth_and_audit_live_next_to_the_endpoint() {

@@ -127,13 +127,15 @@ test('a deep link sends its screen\'s reads with the page, and the screen takes 
   ]) {
     const page = await newPage(rig.browser, rig.proxy.base);
     const reads = recordReads(page);
-    // The reads sent before the wasm had started (index.html sets wasmBindings after it).
+    // The reads the page's own script sent (index.html), not the console's wasm: no frame of
+    // the caller's stack is in a .js file or in wasm.
     await page.addInitScript(() => {
-      window.beforeWasm = [];
+      window.byPage = [];
       const fetch = window.fetch;
       window.fetch = (url, init) => {
         const read = /\/(api|auth\/me)$/.test(String(url));
-        if (read && !window.wasmBindings) window.beforeWasm.push(init && init.body ? init.body : `GET ${url}`);
+        const callers = String(new Error().stack).split('\n').slice(2).join('\n');
+        if (read && !/\.js:\d|wasm:\/\//.test(callers)) window.byPage.push(init && init.body ? init.body : `GET ${url}`);
         return fetch(url, init);
       };
     });
@@ -146,7 +148,7 @@ test('a deep link sends its screen\'s reads with the page, and the screen takes 
     const first = reads.filter((r) => !r.startsWith('action=dns'));
     assert.deepEqual(first.filter((r) => r.startsWith('GET ')), ['GET /auth/me'], label);
     assert.deepEqual(first.filter((r) => !r.startsWith('GET ')).sort(), [...expected].sort(), label);
-    assert.deepEqual((await page.evaluate(() => window.beforeWasm)).sort(), ['GET /auth/me', ...expected].sort(), label);
+    assert.deepEqual((await page.evaluate(() => window.byPage)).sort(), ['GET /auth/me', ...expected].sort(), label);
     assert.deepEqual(page.errors, []);
     await page.close();
   }

@@ -429,7 +429,7 @@ async fn login(
     match result {
         Ok(Ok((user, cookie))) => {
             tracing::info!(user = %user.name, role = user.role.as_str(), "signed in");
-            with_cookie(Json(json!({"name": user.name, "role": user.role.as_str()})).into_response(), Some(cookie))
+            with_cookie(Json(json!({"signed_in": true, "name": user.name, "role": user.role.as_str()})).into_response(), Some(cookie))
         }
         Ok(Err(LoginError::Slowed(wait))) => {
             let secs = wait.as_secs().max(1);
@@ -454,13 +454,17 @@ async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response
     with_cookie(Json(json!({"ok": true})).into_response(), Some(st.auth.logout_cookie(&headers)))
 }
 
+/// `GET /auth/me`: `{"signed_in": true, "name", "role", "demo"}`, or `{"signed_in": false}`.
 async fn me(State(st): State<Arc<AppState>>, Peer(peer): Peer, headers: HeaderMap) -> Response {
     match st.auth.caller(&headers, peer) {
         Some(c) => with_cookie(
-            Json(json!({"name": c.user.name, "role": c.user.role.as_str(), "demo": st.auth.users.demo})).into_response(),
+            Json(json!({"signed_in": true, "name": c.user.name, "role": c.user.role.as_str(), "demo": st.auth.users.demo}))
+                .into_response(),
             c.refresh,
         ),
-        None => json_error(StatusCode::UNAUTHORIZED, "Not signed in."),
+        // A plain answer, not a 401: asking who is signed in is how every first visit starts,
+        // and the browser reports a 401 as an error on the page.
+        None => Json(json!({"signed_in": false})).into_response(),
     }
 }
 

@@ -80,14 +80,21 @@ async fn audit(c: &reqwest::Client, base: &str, query: &str) -> serde_json::Valu
     r.json().await.unwrap()
 }
 
+/// `/auth/me`'s answer: always 200, `signed_in` says whether the request carried a session.
+async fn who(req: reqwest::RequestBuilder) -> serde_json::Value {
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), 200, "/auth/me answers 200 signed in or not");
+    r.json().await.unwrap()
+}
+
 #[tokio::test]
-async fn without_a_session_everything_but_health_is_401() {
+async fn without_a_session_every_api_route_is_401_and_me_says_nobody() {
     let p = proxy().await;
     let c = client();
     let (status, body) = api(&c, &p.base, "action=get_instances").await;
     assert_eq!(status, 401);
     assert!(hostwinds::decode(status, &body).message.contains("Sign in"));
-    assert_eq!(c.get(format!("{}/auth/me", p.base)).send().await.unwrap().status(), 401);
+    assert_eq!(who(c.get(format!("{}/auth/me", p.base))).await, serde_json::json!({"signed_in": false}));
     assert_eq!(c.get(format!("{}/api/audit", p.base)).send().await.unwrap().status(), 401);
     // Every /api route, read or write, by the layer that guards them all.
     for path in ["/api/dns/check?ip=192.0.2.10&name=a.example.com", "/api/dns/blocklists?ip=192.0.2.10", "/api/inventory", "/api/inventory/export?table=vps_instances&format=csv"] {
@@ -122,11 +129,11 @@ async fn sign_in_me_and_sign_out() {
     assert_eq!(r.status(), 200);
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"));
-    let me: serde_json::Value = c.get(format!("{}/auth/me", p.base)).send().await.unwrap().json().await.unwrap();
-    assert_eq!((me["name"].as_str(), me["role"].as_str()), (Some("support"), Some("support")));
+    let me = who(c.get(format!("{}/auth/me", p.base))).await;
+    assert_eq!((me["signed_in"].as_bool(), me["name"].as_str(), me["role"].as_str()), (Some(true), Some("support"), Some("support")));
     let out = c.post(format!("{}/auth/logout", p.base)).send().await.unwrap();
     assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
-    assert_eq!(c.get(format!("{}/auth/me", p.base)).send().await.unwrap().status(), 401);
+    assert_eq!(who(c.get(format!("{}/auth/me", p.base))).await["signed_in"], false);
 }
 
 #[tokio::test]
@@ -322,8 +329,8 @@ async fn a_trusted_header_counts_only_from_configured_peers() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403, "roles still apply");
-    let unknown = c.get(format!("{}/auth/me", p.base)).header(header, "mallory").send().await.unwrap();
-    assert_eq!(unknown.status(), 401, "only users in the users file");
+    let unknown = who(c.get(format!("{}/auth/me", p.base)).header(header, "mallory")).await;
+    assert_eq!(unknown["signed_in"], false, "only users in the users file");
 
     let elsewhere = Auth::new(
         Users::demo().unwrap(),
@@ -333,8 +340,8 @@ async fn a_trusted_header_counts_only_from_configured_peers() {
         Some(TrustedHeader { header: header.into(), peers: vec!["192.0.2.1".parse().unwrap()] }),
     );
     let p = proxy_with(elsewhere).await;
-    let r = c.get(format!("{}/auth/me", p.base)).header(header, "admin").send().await.unwrap();
-    assert_eq!(r.status(), 401, "the header is ignored from other peers");
+    let me = who(c.get(format!("{}/auth/me", p.base)).header(header, "admin")).await;
+    assert_eq!(me["signed_in"], false, "the header is ignored from other peers");
 }
 
 #[tokio::test]
@@ -367,6 +374,6 @@ async fn a_session_from_one_proxy_works_on_another_with_the_same_secret() {
     let me = client().get(format!("{}/auth/me", b.base)).header("cookie", cookie.clone()).send().await.unwrap();
     assert_eq!(me.status(), 200, "the second proxy accepts the first one's session");
     let other = proxy_with(Auth::demo().unwrap()).await;
-    let me = client().get(format!("{}/auth/me", other.base)).header("cookie", cookie).send().await.unwrap();
-    assert_eq!(me.status(), 401, "a proxy with another secret does not");
+    let me = who(client().get(format!("{}/auth/me", other.base)).header("cookie", cookie)).await;
+    assert_eq!(me["signed_in"], false, "a proxy with another secret does not");
 }
