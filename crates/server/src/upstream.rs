@@ -1,6 +1,6 @@
 //! Where `/api` calls go: the in-process simulator or a Hostwinds endpoint over HTTP.
 
-use crate::simulator::{Fault, Simulator};
+use crate::simulator::{Fault, SimReply, Simulator};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
@@ -245,21 +245,19 @@ impl Upstream {
             Upstream::Sim { sim, timeout } => {
                 let pairs: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
                 let answer = async {
-                    let real = || {
-                        let r = sim.handle(&pairs);
-                        Reply { status: r.status, body: r.body }
-                    };
+                    let real = || sim.handle(&pairs);
+                    let reply = |r: SimReply| Reply { status: r.status, body: r.body };
                     match sim.faults().next() {
-                        Fault::Pass => Ok(real()),
+                        Fault::Pass => Ok(reply(real())),
                         Fault::Delay(d) => {
                             tokio::time::sleep(d).await;
-                            Ok(real())
+                            Ok(reply(real()))
                         }
                         Fault::Hang => std::future::pending().await,
                         Fault::Refuse => Err(UpstreamError::Connect("Connection refused (os error 111)".into())),
                         Fault::Replace { status, body } => Ok(Reply { status, body }),
                         // The call happened; its answer was cut off on the way.
-                        Fault::Truncate => Ok(truncated(real())),
+                        Fault::Truncate => Ok(reply(real().truncated())),
                     }
                 };
                 tokio::time::timeout(*timeout, answer).await.unwrap_or(Err(UpstreamError::Timeout(*timeout)))
@@ -284,15 +282,6 @@ impl Upstream {
             }
         }
     }
-}
-
-/// The first half of an answer, cut at a character boundary.
-pub fn truncated(r: Reply) -> Reply {
-    let mut cut = r.body.len() / 2;
-    while !r.body.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    Reply { status: r.status, body: r.body[..cut].to_string() }
 }
 
 fn encode(form: &[(&str, String)]) -> String {

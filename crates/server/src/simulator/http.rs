@@ -1,8 +1,7 @@
 //! The simulator over HTTP: `POST /cloud/api.php`, form-encoded, as the live API, with its
 //! faults applied; `POST /__sim/faults` changes them (for tests).
 
-use super::{Fault, Preset, Simulator};
-use crate::upstream::{truncated, Reply};
+use super::{Fault, Preset, SimReply, Simulator};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -21,10 +20,7 @@ pub fn router(sim: Arc<Simulator>) -> Router {
 }
 
 async fn api(State(sim): State<Arc<Simulator>>, body: Bytes) -> Response {
-    let real = || {
-        let r = sim.handle_form(&body);
-        Reply { status: r.status, body: r.body }
-    };
+    let real = || sim.handle_form(&body);
     let reply = match sim.faults().next() {
         Fault::Pass => real(),
         Fault::Delay(d) => {
@@ -33,9 +29,9 @@ async fn api(State(sim): State<Arc<Simulator>>, body: Bytes) -> Response {
         }
         Fault::Hang => std::future::pending().await,
         // An HTTP server cannot refuse a connection it accepted: the nearest is an error page.
-        Fault::Refuse => Reply { status: 503, body: "<html><title>503 Service Unavailable</title></html>".into() },
-        Fault::Replace { status, body } => Reply { status, body },
-        Fault::Truncate => truncated(real()),
+        Fault::Refuse => SimReply { status: 503, body: "<html><title>503 Service Unavailable</title></html>".into() },
+        Fault::Replace { status, body } => SimReply { status, body },
+        Fault::Truncate => real().truncated(),
     };
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
     let kind = if reply.body.trim_start().starts_with('<') { "text/html" } else { "application/json" };

@@ -67,6 +67,17 @@ pub struct SimReply {
     pub body: String,
 }
 
+impl SimReply {
+    /// Its first half, cut at a character boundary: the `truncate` fault.
+    pub fn truncated(self) -> SimReply {
+        let mut cut = self.body.len() / 2;
+        while !self.body.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        SimReply { status: self.status, body: self.body[..cut].to_string() }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Server {
     serviceid: u64,
