@@ -5,6 +5,7 @@
 //! finished with the outcome before the answer is sent: if the log cannot be written, the
 //! call is refused and nothing reaches Hostwinds.
 
+use crate::schema;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -92,54 +93,6 @@ pub enum AuditStore {
     Postgres(Arc<tokio_postgres::Client>),
 }
 
-const SQLITE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at_ms INTEGER NOT NULL,
-    username TEXT NOT NULL,
-    role TEXT NOT NULL,
-    action TEXT NOT NULL,
-    serviceid INTEGER,
-    params TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    message TEXT NOT NULL DEFAULT '',
-    status INTEGER,
-    latency_ms INTEGER
-);
-CREATE INDEX IF NOT EXISTS audit_at ON audit (at_ms);
-CREATE INDEX IF NOT EXISTS audit_server ON audit (serviceid, at_ms);
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_final BEFORE UPDATE ON audit WHEN OLD.outcome <> 'pending'
-    BEGIN SELECT RAISE(ABORT, 'a finished audit row cannot change'); END;
-";
-
-const POSTGRES_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS audit (
-    id BIGSERIAL PRIMARY KEY,
-    at_ms BIGINT NOT NULL,
-    username TEXT NOT NULL,
-    role TEXT NOT NULL,
-    action TEXT NOT NULL,
-    serviceid BIGINT,
-    params TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    message TEXT NOT NULL DEFAULT '',
-    status BIGINT,
-    latency_ms BIGINT
-);
-CREATE INDEX IF NOT EXISTS audit_at ON audit (at_ms);
-CREATE INDEX IF NOT EXISTS audit_server ON audit (serviceid, at_ms);
-CREATE OR REPLACE FUNCTION audit_guard() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'the audit log is append-only'; END IF;
-    IF OLD.outcome <> 'pending' THEN RAISE EXCEPTION 'a finished audit row cannot change'; END IF;
-    RETURN NEW;
-END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS audit_guard ON audit;
-CREATE TRIGGER audit_guard BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_guard();
-";
-
 enum Param {
     Int(i64),
     Text(String),
@@ -211,8 +164,8 @@ impl AuditStore {
     }
 
     fn sqlite(conn: rusqlite::Connection) -> Result<AuditStore, String> {
-        conn.execute_batch(SQLITE_SCHEMA).map_err(|e| format!("audit log migration: {e}"))?;
-        conn.execute_batch(crate::inventory::SQLITE_SCHEMA).map_err(|e| format!("inventory migration: {e}"))?;
+        conn.execute_batch(schema::SQLITE_AUDIT).map_err(|e| format!("audit log migration: {e}"))?;
+        conn.execute_batch(schema::SQLITE_INVENTORY).map_err(|e| format!("inventory migration: {e}"))?;
         conn.pragma_update(None, "user_version", 1).map_err(|e| format!("audit log: {e}"))?;
         Ok(AuditStore::Sqlite(Arc::new(Mutex::new(conn))))
     }
@@ -229,8 +182,9 @@ impl AuditStore {
         // One transaction: a failed migration leaves nothing half done, and the lock is let go
         // at its end.
         let migration = format!(
-            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK}); {POSTGRES_SCHEMA} {} COMMIT;",
-            crate::inventory::POSTGRES_SCHEMA
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK}); {} {} COMMIT;",
+            schema::POSTGRES_AUDIT,
+            schema::POSTGRES_INVENTORY
         );
         client.batch_execute(&migration).await.map_err(pg_err("audit log migration"))?;
         Ok(AuditStore::Postgres(Arc::new(client)))

@@ -3,7 +3,8 @@
 //! `/api` route needs a session, whose caller (with role) `SignedIn` hands to the handler.
 
 use crate::auth::{same_origin, Caller};
-use crate::proxy::{json_error, refusal, AppState, CROSS_SITE};
+use crate::respond::{json_error, refusal, CROSS_SITE};
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;

@@ -8,46 +8,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub const SQLITE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS inventory_ips (
-    serviceid INTEGER NOT NULL,
-    ip TEXT NOT NULL,
-    rdns TEXT,
-    status TEXT NOT NULL,
-    cost REAL NOT NULL,
-    first_seen_ms INTEGER NOT NULL,
-    last_seen_ms INTEGER NOT NULL,
-    PRIMARY KEY (serviceid, ip)
-);
-CREATE TABLE IF NOT EXISTS inventory_servers (
-    serviceid INTEGER PRIMARY KEY,
-    hostname TEXT NOT NULL,
-    main_ip TEXT,
-    private_ip TEXT,
-    last_seen_ms INTEGER NOT NULL
-);
-";
-
-pub const POSTGRES_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS inventory_ips (
-    serviceid BIGINT NOT NULL,
-    ip TEXT NOT NULL,
-    rdns TEXT,
-    status TEXT NOT NULL,
-    cost DOUBLE PRECISION NOT NULL,
-    first_seen_ms BIGINT NOT NULL,
-    last_seen_ms BIGINT NOT NULL,
-    PRIMARY KEY (serviceid, ip)
-);
-CREATE TABLE IF NOT EXISTS inventory_servers (
-    serviceid BIGINT PRIMARY KEY,
-    hostname TEXT NOT NULL,
-    main_ip TEXT,
-    private_ip TEXT,
-    last_seen_ms BIGINT NOT NULL
-);
-";
-
 /// Seen again: newer last_seen, the rDNS when the answer carried one, back from `removed`.
 const UPSERT_SEEN: &str = "INSERT INTO inventory_ips (serviceid, ip, rdns, status, cost, first_seen_ms, last_seen_ms)
      VALUES ($1, $2, $3, 'assigned', $4, $5, $5)

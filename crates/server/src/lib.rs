@@ -11,11 +11,15 @@ pub mod dns;
 mod extract;
 pub mod inventory;
 mod proxy;
+mod respond;
+mod schema;
 pub mod simulator;
+mod state;
 mod statics;
 pub mod upstream;
 
-pub use proxy::{app, AppState};
+pub use proxy::app;
+pub use state::AppState;
 
 /// Serve `app` on an already-bound listener until the process is told to stop.
 pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {

@@ -2,10 +2,12 @@
 //! built console. Handlers stay thin: validate, check the role, audit, forward, answer; the
 //! origin and the session are checked by the layers of `extract`.
 
-use crate::audit::{AuditStore, Finish, NewRecord, Outcome, Query as AuditQuery};
-use crate::auth::{now_ms, Auth, Caller, LoginError};
+use crate::audit::{Finish, NewRecord, Outcome, Query as AuditQuery};
+use crate::auth::{now_ms, Caller, LoginError};
 use crate::deliverability;
 use crate::extract::{self, Peer, SignedIn};
+use crate::respond::{json_error, refusal, with_cookie};
+use crate::state::AppState;
 use crate::statics;
 use crate::upstream::{Upstream, UpstreamError};
 use axum::body::Bytes;
@@ -17,35 +19,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use hostwinds::{Action, ActionName, Instance, Ip, ServiceId};
 use serde_json::json;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use tower_http::compression::CompressionLayer;
 
 /// Request bodies above this are refused with 413: the largest real form is a few hundred bytes.
 pub(crate) const BODY_LIMIT: usize = 16 * 1024;
-
-pub struct AppState {
-    pub upstream: Upstream,
-    /// The API key, added to every forwarded form and scrubbed from every answer.
-    pub api_key: String,
-    /// The built console; `None` when only the API is served.
-    pub dist: Option<PathBuf>,
-    pub auth: Auth,
-    pub audit: AuditStore,
-    /// The DNS checks; `None` answers 503 (tests that do not need them).
-    pub dns: Option<Arc<crate::dns::Dns>>,
-    /// The IP inventory, in the audit log's database.
-    pub inventory: crate::inventory::InventoryStore,
-}
-
-impl AppState {
-    /// A proxy without DNS checks (they answer 503), its inventory at the default cost.
-    pub fn new(upstream: Upstream, api_key: String, dist: Option<PathBuf>, auth: Auth, audit: AuditStore) -> AppState {
-        let inventory = crate::inventory::InventoryStore::new(audit.clone(), 4.99);
-        AppState { upstream, api_key, dist, auth, audit, dns: None, inventory }
-    }
-}
 
 pub fn app(state: AppState) -> Router {
     let dist = state.dist.clone();
@@ -81,29 +60,6 @@ pub fn app(state: AppState) -> Router {
     router.layer(axum::middleware::from_fn(extract::same_origin_mutations)).layer(CompressionLayer::new())
 }
 
-/// The Hostwinds-shaped refusal the console decodes like any other error.
-pub(crate) fn refusal(status: StatusCode, action: Option<ActionName>, message: &str) -> Response {
-    let mut o = serde_json::Map::new();
-    o.insert("result".into(), json!("error"));
-    if let Some(a) = action {
-        o.insert("action".into(), json!(a.label()));
-    }
-    o.insert("message".into(), json!(message));
-    (status, Json(serde_json::Value::Array(vec![o.into()]))).into_response()
-}
-
-pub(crate) fn json_error(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
-}
-
-
-pub(crate) fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
-    if let Some(c) = cookie {
-        resp.headers_mut().append(header::SET_COOKIE, c);
-    }
-    resp
-}
-
 async fn healthz(State(st): State<Arc<AppState>>) -> impl IntoResponse {
     let upstream = match st.upstream {
         Upstream::Sim { .. } => "sim",
@@ -122,8 +78,6 @@ fn is_form(headers: &HeaderMap) -> bool {
         .and_then(|v| v.split(';').next())
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
 }
-
-pub(crate) const CROSS_SITE: &str = "Cross-site requests are refused: use the console, or send the x-hostwinds-console header.";
 
 fn audit_record(caller: &Caller, name: ActionName, action: Option<&Action>) -> NewRecord {
     let params: serde_json::Map<String, serde_json::Value> = action
