@@ -311,7 +311,8 @@ async function keystrokes(page, url) {
   };
 }
 
-// Lighthouse 12.2.3 on the servers and IP screens, signed in through a cookie header.
+// Lighthouse 12.2.3 on the first visit (the sign-in on /servers, no session) and on the servers
+// and IP screens signed in through a cookie header.
 async function lighthouseBench() {
   const lhBin = path.join(__dirname, '..', 'node_modules', '.bin', 'lighthouse');
   if (!fs.existsSync(lhBin)) return { skipped: 'lighthouse is not installed' };
@@ -325,10 +326,13 @@ async function lighthouseBench() {
   const headers = path.join(tmp, 'lh-headers.json');
   fs.writeFileSync(headers, JSON.stringify({ Cookie: cookie }));
   const out = {};
-  for (const [name, p] of [['servers', '/servers'], ['ips', '/servers/20001'], ...(floor ? [['floor (its IP table)', '/floor/20001/']] : [])]) {
-    const file = path.join(tmp, `lh-${name}.json`);
+  const pages = [['first visit (/servers, no session)', '/servers', false], ['servers', '/servers', true], ['ips', '/servers/20001', true],
+    ...(floor ? [['floor (its IP table)', '/floor/20001/', true]] : [])]
+    .filter(([name]) => !process.env.LH_ONLY || process.env.LH_ONLY.split(',').some((n) => name.startsWith(n)));
+  for (const [name, p, signedIn] of pages) {
+    const file = path.join(tmp, `lh-${name.split(' ')[0]}.json`);
     await execFileAsync(lhBin, [`${base}${p}`, '--quiet', '--output=json', `--output-path=${file}`,
-      '--only-categories=performance,accessibility,best-practices,seo', `--extra-headers=${headers}`,
+      '--only-categories=performance,accessibility,best-practices,seo', ...(signedIn ? [`--extra-headers=${headers}`] : []),
       '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run'],
     { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, maxBuffer: 64 * 1024 * 1024 });
     const r = JSON.parse(fs.readFileSync(file, 'utf8'));
