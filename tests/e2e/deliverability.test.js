@@ -23,6 +23,19 @@ async function ipScreen(serviceid) {
   return page;
 }
 
+// The proxy writes what a read showed into the inventory after the answer is sent: wait, with
+// a deadline, until the inventory holds what `has` looks for.
+async function inventoryHas(page, what, has) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const r = await page.request.get(`${rig.proxy.base}/api/inventory`);
+    if (r.ok() && has(await r.json())) return;
+    if (Date.now() > deadline) throw new Error(`the inventory never had ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+const ipsOf = (inv, serviceid) => inv.ips.filter((ip) => ip.serviceid === serviceid && ip.status !== 'removed');
+
 const badge = (page, ip) => page.getByRole('row', { name: new RegExp(`^${ip.replace(/\./g, '\\.')} `) }).locator('td.dns-check');
 
 test('the rDNS editor shows the DNS verdict of the name being saved, and the table badges each IP', async () => {
@@ -209,7 +222,7 @@ async function stepResult(page, n) {
 
 test('allocation workflow: find the new IP, set and check its rDNS, open SMTP, record it warming; it resumes after a reload', async () => {
   const page = await ipScreen(20003); // feeds the inventory with the IPs the server has now
-  await page.waitForTimeout(1500); // the inventory is written after the answer
+  await inventoryHas(page, 'the IPs of server 20003', (inv) => ipsOf(inv, 20003).length > 0);
   const { ip } = await sim(page, 'ips', 'serviceid=20003');
   assert.equal(ip, '203.0.113.100');
   await page.getByRole('link', { name: 'New IP workflow' }).click();
@@ -317,7 +330,7 @@ test('inventory: costs per server, status changes (audited), exports in the plat
   const page = await newPage(rig.browser, rig.proxy.base, 'support');
   await page.goto(`${rig.proxy.base}/servers`);
   await page.locator('table.servers tbody tr').first().waitFor();
-  await page.waitForTimeout(1000);
+  await inventoryHas(page, 'the 4 IPs of server 20004', (inv) => ipsOf(inv, 20004).length === 4);
   await page.goto(`${rig.proxy.base}/inventory`);
   const costs = page.getByTestId('inventory-costs');
   await costs.locator('tr[data-serviceid="20004"]').waitFor();

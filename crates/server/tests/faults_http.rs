@@ -154,6 +154,10 @@ async fn a_client_that_goes_away_leaves_no_upstream_call_running() {
         .send()
         .await;
     assert!(r.is_err(), "the client gave up");
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Waits for the drop, up to a deadline far below the upstream's 5 s answer.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while !dropped.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert!(dropped.load(Ordering::SeqCst), "the proxy dropped its upstream call when the client left");
 }
