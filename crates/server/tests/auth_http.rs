@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::Router;
 use hostwinds_proxy::audit::AuditStore;
-use hostwinds_proxy::auth::{Auth, SessionKeys, TrustedHeader, Users};
+use hostwinds_proxy::auth::{now_ms, Auth, Clock, SessionKeys, TrustedHeader, Users};
 use hostwinds_proxy::upstream::Upstream;
 use hostwinds_proxy::{app, AppState};
 use std::sync::{Arc, Mutex};
@@ -152,7 +152,8 @@ async fn cookies_are_secure_behind_https() {
 
 #[tokio::test]
 async fn wrong_passwords_get_one_message_and_repeated_failures_slow_down() {
-    let p = proxy().await;
+    let clock = Clock::manual(now_ms());
+    let p = proxy_with(Auth::demo().unwrap().with_clock(clock.clone())).await;
     let c = client();
     let unknown = login(&c, &p.base, "nobody", "x").await;
     assert_eq!(unknown.status(), 401);
@@ -169,17 +170,22 @@ async fn wrong_passwords_get_one_message_and_repeated_failures_slow_down() {
     assert!(slowed.headers().contains_key("retry-after"));
     let body: serde_json::Value = slowed.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("Too many failed sign-ins"));
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_millis(900));
+    assert_eq!(login(&c, &p.base, "admin", "admin").await.status(), 429, "still within the second");
+    clock.advance(Duration::from_millis(200));
     assert_eq!(login(&c, &p.base, "admin", "admin").await.status(), 200);
 }
 
 #[tokio::test]
 async fn an_idle_session_expires() {
-    let auth = Auth::new(Users::demo().unwrap(), SessionKeys::random(), Duration::from_millis(600), false, None);
+    let clock = Clock::manual(now_ms());
+    let auth = Auth::new(Users::demo().unwrap(), SessionKeys::random(), Duration::from_secs(600), false, None).with_clock(clock.clone());
     let p = proxy_with(auth).await;
     let c = signed_in(&p.base, "admin").await;
     assert_eq!(api(&c, &p.base, "action=get_instances").await.0, 200);
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    clock.advance(Duration::from_secs(599));
+    assert_eq!(api(&c, &p.base, "action=get_instances").await.0, 200, "used within the idle limit");
+    clock.advance(Duration::from_secs(602));
     assert_eq!(api(&c, &p.base, "action=get_instances").await.0, 401);
 }
 

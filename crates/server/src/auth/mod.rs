@@ -11,7 +11,9 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use limiter::Limiter;
 use session::{clear_cookie, cookie_value, set_cookie, Claims, COOKIE};
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The header the console sends on every call; a cross-site HTML form cannot set it.
 pub const CONSOLE_HEADER: &str = "x-hostwinds-console";
@@ -28,6 +30,32 @@ pub struct Auth {
     secure_cookies: bool,
     trusted: Option<TrustedHeader>,
     limiter: Limiter,
+    clock: Clock,
+}
+
+/// The time the sessions' idle limit and the sign-in backoff are measured in: the system's, or
+/// one that a test moves forward instead of waiting.
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<AtomicU64>>);
+
+impl Clock {
+    /// A clock standing at `start_ms` until `advance` moves it.
+    pub fn manual(start_ms: u64) -> Clock {
+        Clock(Some(Arc::new(AtomicU64::new(start_ms))))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        if let Some(t) = &self.0 {
+            t.fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+        }
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        match &self.0 {
+            Some(t) => t.load(Ordering::SeqCst),
+            None => now_ms(),
+        }
+    }
 }
 
 /// Who is calling, and the cookie to refresh their session with, if any.
@@ -54,7 +82,12 @@ impl Auth {
         secure_cookies: bool,
         trusted: Option<TrustedHeader>,
     ) -> Auth {
-        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default() }
+        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default(), clock: Clock::default() }
+    }
+
+    /// The same, reading the time from `clock`.
+    pub fn with_clock(self, clock: Clock) -> Auth {
+        Auth { clock, ..self }
     }
 
     /// The demo accounts with a random secret: for the simulator and tests.
@@ -75,7 +108,7 @@ impl Auth {
     }
 
     fn cookie_for(&self, user: &str, headers: &HeaderMap) -> Option<HeaderValue> {
-        let value = self.keys.sign(&Claims { user: user.to_string(), seen_ms: now_ms() });
+        let value = self.keys.sign(&Claims { user: user.to_string(), seen_ms: self.clock.now_ms() });
         HeaderValue::from_str(&set_cookie(&value, self.idle.as_secs().max(1), self.secure(headers))).ok()
     }
 
@@ -94,7 +127,7 @@ impl Auth {
         }
         let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok())?;
         let claims = self.keys.verify(cookie_value(cookies, COOKIE)?)?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         if now.saturating_sub(claims.seen_ms) > self.idle.as_millis() as u64 {
             return None;
         }
@@ -116,7 +149,7 @@ impl Auth {
         if let Some(p) = peer {
             keys.push(format!("addr:{}", p.ip()));
         }
-        let now = Instant::now();
+        let now = self.clock.now_ms();
         if let Some(wait) = self.limiter.wait(&keys, now) {
             return Err(LoginError::Slowed(wait));
         }
