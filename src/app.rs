@@ -63,12 +63,16 @@ fn Shell() -> impl IntoView {
     api::on_unauthorized(to_sign_in.clone());
     let who = LocalResource::new(move || {
         let ep = settings.endpoint.get();
-        async move { api::me(&ep).await }
+        async move { api::who(&ep).await }
     });
-    Effect::new(move |_| match who.get() {
-        Some(Ok(Some(me))) => session.me.set(Some(me)),
-        Some(Ok(None)) => to_sign_in(),
-        _ => {}
+    Effect::new(move |_| {
+        if let Some(Ok(w)) = who.get() {
+            session.demo.set(w.demo);
+            match w.me {
+                Some(me) => session.me.set(Some(me)),
+                None => to_sign_in(),
+            }
+        }
     });
 
     let sign_out = Action::new_local(move |_: &()| {
@@ -98,7 +102,7 @@ fn Shell() -> impl IntoView {
     let who_known = Memo::new(move |before: Option<&bool>| {
         before.copied().unwrap_or(false)
             || match who.get() {
-                Some(Ok(None)) => location.pathname.get().starts_with("/signin"),
+                Some(Ok(api::Who { me: None, .. })) => location.pathname.get().starts_with("/signin"),
                 Some(_) => true,
                 None => false,
             }

@@ -232,8 +232,6 @@ pub async fn smtp_filters(endpoint: String, serviceid: Option<ServiceId>) -> Res
 pub struct Me {
     pub name: String,
     pub role: Role,
-    /// Signed in with a demo account (simulator only).
-    pub demo: bool,
 }
 
 #[derive(Deserialize)]
@@ -252,15 +250,23 @@ struct ErrorWire {
     error: String,
 }
 
-/// `/auth/me`'s answer (or `/auth/login`'s): `None` when it says nobody is signed in.
-fn parse_me(body: &str) -> Result<Option<Me>, ApiError> {
+/// `/auth/me`'s answer: who is signed in, if anyone, and whether the proxy offers demo accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Who {
+    pub me: Option<Me>,
+    /// The simulator on loopback: the sign-in page names the demo accounts.
+    pub demo: bool,
+}
+
+/// `/auth/me`'s answer (or `/auth/login`'s).
+fn parse_who(body: &str) -> Result<Who, ApiError> {
     let w: MeWire = serde_json::from_str(body)
         .map_err(|_| ApiError { message: "The proxy sent an unreadable answer about who is signed in.".into() })?;
     if !w.signed_in {
-        return Ok(None);
+        return Ok(Who { me: None, demo: w.demo });
     }
     let role = Role::parse(&w.role).ok_or_else(|| ApiError { message: format!("The proxy named an unknown role {:?}.", w.role) })?;
-    Ok(Some(Me { name: w.name, role, demo: w.demo }))
+    Ok(Who { me: Some(Me { name: w.name, role }), demo: w.demo })
 }
 
 fn error_text(status: u16, body: &str) -> String {
@@ -287,19 +293,13 @@ async fn send_get(url: &str) -> Result<Raw, ApiError> {
     Ok(Raw { status, upstream_status: None, unknown: false, body: resp.text().await.unwrap_or_default() })
 }
 
-/// Who is signed in; `Ok(None)` when nobody is.
-pub async fn me(endpoint: &str) -> Result<Option<Me>, ApiError> {
+/// Who is signed in (`me` is `None` when nobody is), and whether demo accounts are offered.
+pub async fn who(endpoint: &str) -> Result<Who, ApiError> {
     let (status, body) = get(&sibling(endpoint, "auth/me")).await?;
     match status {
-        200 => parse_me(&body),
+        200 => parse_who(&body),
         s => Err(ApiError { message: error_text(s, &body) }),
     }
-}
-
-/// Whether the proxy offers the demo accounts (simulator on loopback only), from /healthz.
-pub async fn demo_accounts(endpoint: &str) -> bool {
-    let Ok((_, body)) = get(&sibling(endpoint, "healthz")).await else { return false };
-    serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|v| v["demo"] == serde_json::Value::Bool(true))
 }
 
 pub async fn login(endpoint: &str, username: &str, password: &str) -> Result<Me, String> {
@@ -319,9 +319,9 @@ pub async fn login(endpoint: &str, username: &str, password: &str) -> Result<Me,
     let status = resp.status();
     let text = resp.text().await.unwrap_or_default();
     if status == 200 {
-        match parse_me(&text) {
-            Ok(Some(me)) => Ok(me),
-            Ok(None) => Err("The proxy did not sign you in.".into()),
+        match parse_who(&text) {
+            Ok(Who { me: Some(me), .. }) => Ok(me),
+            Ok(Who { me: None, .. }) => Err("The proxy did not sign you in.".into()),
             Err(e) => Err(e.message),
         }
     } else {
@@ -565,19 +565,20 @@ async fn post(url: &str, content_type: &str, body: String) -> Result<(u16, Strin
 
 #[cfg(test)]
 mod tests {
-    use super::{interpret, parse_me, sibling, AuditQuery, Me};
+    use super::{interpret, parse_who, sibling, AuditQuery, Me, Who};
     use hostwinds::Role;
 
     #[test]
     fn who_is_signed_in_comes_from_the_answer_not_its_status() {
-        assert_eq!(parse_me(r#"{"signed_in":false}"#), Ok(None));
+        assert_eq!(parse_who(r#"{"signed_in":false}"#), Ok(Who { me: None, demo: false }));
+        assert_eq!(parse_who(r#"{"signed_in":false,"demo":true}"#), Ok(Who { me: None, demo: true }));
         assert_eq!(
-            parse_me(r#"{"signed_in":true,"name":"ann","role":"support","demo":false}"#),
-            Ok(Some(Me { name: "ann".into(), role: Role::Support, demo: false }))
+            parse_who(r#"{"signed_in":true,"name":"ann","role":"support","demo":false}"#),
+            Ok(Who { me: Some(Me { name: "ann".into(), role: Role::Support }), demo: false })
         );
-        assert!(parse_me(r#"{"signed_in":true,"name":"ann","role":"root"}"#).unwrap_err().message.contains("unknown role"));
-        assert!(parse_me(r#"{"name":"ann","role":"admin"}"#).unwrap_err().message.contains("unreadable"));
-        assert!(parse_me("<html>").is_err());
+        assert!(parse_who(r#"{"signed_in":true,"name":"ann","role":"root"}"#).unwrap_err().message.contains("unknown role"));
+        assert!(parse_who(r#"{"name":"ann","role":"admin"}"#).unwrap_err().message.contains("unreadable"));
+        assert!(parse_who("<html>").is_err());
     }
 
     #[test]

@@ -18,10 +18,6 @@ pub fn SignInPage() -> impl IntoView {
     let (user, set_user) = signal(String::new());
     let (password, set_password) = signal(String::new());
     let (error, set_error) = signal(None::<String>);
-    let demo = LocalResource::new(move || {
-        let endpoint = settings.endpoint.get();
-        async move { api::demo_accounts(&endpoint).await }
-    });
 
     let submit = Action::new_local(move |(u, p): &(String, String)| {
         let (u, p, endpoint) = (u.clone(), p.clone(), settings.endpoint.get_untracked());
@@ -42,7 +38,7 @@ pub fn SignInPage() -> impl IntoView {
 
     view! {
         <h1>"Sign in"</h1>
-        {move || (demo.get() == Some(true)).then(|| view! {
+        {move || session.demo.get().then(|| view! {
             <p class="note">"This proxy runs the simulator with demo accounts: " <code>"admin"</code> " / " <code>"admin"</code>
                 " and " <code>"support"</code> " / " <code>"support"</code> "."</p>
         })}

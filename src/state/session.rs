@@ -8,11 +8,13 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct Session {
     pub me: RwSignal<Option<Me>>,
+    /// The proxy offers demo accounts (the simulator on loopback), from the same `/auth/me`.
+    pub demo: RwSignal<bool>,
 }
 
 impl Session {
     pub fn new() -> Self {
-        Session { me: RwSignal::new(None) }
+        Session { me: RwSignal::new(None), demo: RwSignal::new(false) }
     }
 
     pub fn role(&self) -> Option<Role> {

@@ -72,6 +72,6 @@ test('an admin performs an admin action, and signing out ends the session', asyn
   await page.waitForURL(/\/signin\?next=%2Fservers$/);
   const r = await page.request.get(`${rig.proxy.base}/auth/me`);
   assert.equal(r.status(), 200);
-  assert.deepEqual(await r.json(), { signed_in: false });
+  assert.deepEqual(await r.json(), { signed_in: false, demo: true });
   assert.equal((await tableRows(page, 'table.servers')).length, 0);
 });

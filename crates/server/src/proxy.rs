@@ -408,7 +408,8 @@ async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response
     with_cookie(Json(json!({"ok": true})).into_response(), Some(st.auth.logout_cookie(&headers)))
 }
 
-/// `GET /auth/me`: `{"signed_in": true, "name", "role", "demo"}`, or `{"signed_in": false}`.
+/// `GET /auth/me`: `{"signed_in": true, "name", "role", "demo"}`, or `{"signed_in": false, "demo"}`
+/// (`demo` lets the sign-in page name the demo accounts without a second request).
 async fn me(State(st): State<Arc<AppState>>, Peer(peer): Peer, headers: HeaderMap) -> Response {
     match st.auth.caller(&headers, peer) {
         Some(c) => with_cookie(
@@ -418,7 +419,7 @@ async fn me(State(st): State<Arc<AppState>>, Peer(peer): Peer, headers: HeaderMa
         ),
         // A plain answer, not a 401: asking who is signed in is how every first visit starts,
         // and the browser reports a 401 as an error on the page.
-        None => Json(json!({"signed_in": false})).into_response(),
+        None => Json(json!({"signed_in": false, "demo": st.auth.users.demo})).into_response(),
     }
 }
 

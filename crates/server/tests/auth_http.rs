@@ -94,7 +94,7 @@ async fn without_a_session_every_api_route_is_401_and_me_says_nobody() {
     let (status, body) = api(&c, &p.base, "action=get_instances").await;
     assert_eq!(status, 401);
     assert!(hostwinds::decode(status, &body).message.contains("Sign in"));
-    assert_eq!(who(c.get(format!("{}/auth/me", p.base))).await, serde_json::json!({"signed_in": false}));
+    assert_eq!(who(c.get(format!("{}/auth/me", p.base))).await, serde_json::json!({"signed_in": false, "demo": true}));
     assert_eq!(c.get(format!("{}/api/audit", p.base)).send().await.unwrap().status(), 401);
     // Every /api route, read or write, by the layer that guards them all.
     for path in ["/api/dns/check?ip=192.0.2.10&name=a.example.com", "/api/dns/blocklists?ip=192.0.2.10", "/api/inventory", "/api/inventory/export?table=vps_instances&format=csv"] {
