@@ -2,14 +2,14 @@
 
 mod screens;
 
-pub use screens::preload_for;
-
 use crate::components::toast::{Toaster, Toasts};
 use crate::net::api;
 use screens::{
     ActivityRoute, AllocateRoute, AccountSmtpRoute, BulkRdnsRoute, FirewallRoute, InventoryRoute, IpsRoute, RemoveRoute, ServerSmtpRoute,
     SettingsRoute,
 };
+use crate::components::message::Loading;
+use crate::pages::server::{serviceid_in, ServerContext, ServerTitle};
 use crate::pages::{not_found::NotFound, servers::ServersPage, signin::SignInPage};
 use crate::state::rdns_memory::RdnsMemory;
 use crate::state::session::{use_session, Session};
@@ -91,12 +91,6 @@ fn Shell() -> impl IntoView {
         }
     });
 
-    // The screen renders a task after the shell (as main.rs puts the first render a task after
-    // the wasm's start): on a page opened on a screen the two were one long task (most of
-    // Lighthouse's total blocking time on the IP screen). A navigation in between (the
-    // sign-in redirect) changes only what <Routes> renders first; a lazy screen's module is
-    // already here (screens::preload_for).
-    let screen_ready = crate::browser::tasks::after_a_yield();
     // The screens wait for the first answer on who is signed in, and without a session for the
     // sign-in page: the screen's reads would only be refused (errors in the browser's console).
     let who_known = Memo::new(move |before: Option<&bool>| {
@@ -107,6 +101,34 @@ fn Shell() -> impl IntoView {
                 None => false,
             }
     });
+    // On a server's screens the shell shows the server's name itself: it is painted before the
+    // screen's module is in (the largest text of the page's first frame).
+    let on_server = Memo::new(move |_| {
+        let path = location.pathname.get();
+        let segment = serviceid_in(&path).filter(|_| who_known.get() && screens::is_server_screen(&path))?;
+        Some(hostwinds::ServiceId::parse(segment).map_err(|e| e.0))
+    });
+    ServerContext::provide(on_server);
+    // The first screen's module, then <Routes> (screens::first_screen_module says why). A screen
+    // in the first module renders a task after the shell (as main.rs puts the first render a
+    // task after the wasm's start): on a page opened on a screen the two were one long task.
+    let first_module_in = RwSignal::new(false);
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) || !who_known.get() {
+            return started.unwrap_or(false);
+        }
+        let path = location.pathname.get_untracked();
+        leptos::task::spawn_local(async move {
+            if screens::is_lazy(&path) {
+                screens::first_screen_module(&path).await;
+            } else {
+                crate::browser::tasks::yield_to_browser().await;
+            }
+            first_module_in.set(true);
+        });
+        true
+    });
+    let routes_ready = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || (who_known.get() && first_module_in.get()));
 
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
@@ -130,9 +152,12 @@ fn Shell() -> impl IntoView {
             })}
         </header>
         <main id="main" tabindex="-1">
+            {move || on_server.get().is_some().then(|| view! { <ServerTitle/> })}
             {move || if !who_known.get() {
                 view! { <p class="muted" role="status">"Checking who is signed in\u{2026}"</p> }.into_any()
-            } else if screen_ready.get() { view! {
+            } else if !routes_ready.get() {
+                screens::is_lazy(&location.pathname.get()).then(|| view! { <Loading label="Loading the screen\u{2026}"/> }).into_any()
+            } else { view! {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/servers"/> }/>
                     <Route path=path!("/signin") view=SignInPage/>
@@ -148,7 +173,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
                 </Routes>
-            }.into_any() } else { ().into_any() }}
+            }.into_any() }}
         </main>
         <Toasts/>
         <crate::components::shortcuts::Shortcuts/>

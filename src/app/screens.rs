@@ -10,6 +10,11 @@
 //! most visits go to: its deep link loads ~64 KiB gzip less than with the other server screens.
 //! The server list and sign-in stay in the first download, as every visit starts at one of them.
 //!
+//! The page preloads an account screen's module with the first download (`with_page`). A
+//! server's screens instead open with the server's name, which the shell paints from the first
+//! module; their module is asked for once that frame is painted, so the two do not share the
+//! line before it.
+//!
 //! A fourth module holds what a click opens on a server's screens (`Tool`): the rDNS editor,
 //! an IP's blocklist report, the IP cleanup request. A deep link to an IP table no longer
 //! waits for them (25.6 KiB brotli less before the table shows); they are fetched when a pointer
@@ -150,20 +155,21 @@ impl Module {
     }
 }
 
-/// Which module the screen at `path` is in, by `lazy_routes.json`: the module's name, then
-/// its routes, where a `:name` segment stands for any one segment.
-fn module_of(path: &str) -> Option<Module> {
+/// Which module the screen at `path` is in, by `lazy_routes.json` (each module's routes, where
+/// a `:name` segment stands for any one segment), and whether the page fetches it (`with_page`).
+fn module_of(path: &str) -> Option<(Module, bool)> {
     let path = path.trim_end_matches('/');
     let table: serde_json::Map<String, serde_json::Value> = serde_json::from_str(LAZY_ROUTES).ok()?;
-    let (module, _) = table.iter().find(|(_, routes)| {
-        routes.as_array().is_some_and(|routes| routes.iter().filter_map(|r| r.as_str()).any(|r| route_matches(r, path)))
+    let (module, screens) = table.iter().find(|(_, screens)| {
+        screens["routes"].as_array().is_some_and(|routes| routes.iter().filter_map(|r| r.as_str()).any(|r| route_matches(r, path)))
     })?;
-    match module.as_str() {
-        "ip_screen" => Some(Module::Ips),
-        "server_screens" => Some(Module::Server),
-        "account_screens" => Some(Module::Account),
-        _ => None,
-    }
+    let module = match module.as_str() {
+        "ip_screen" => Module::Ips,
+        "server_screens" => Module::Server,
+        "account_screens" => Module::Account,
+        _ => return None,
+    };
+    Some((module, screens["with_page"] == serde_json::Value::Bool(true)))
 }
 
 /// The table of which routes are in which split module (see the module's comment).
@@ -181,16 +187,29 @@ fn route_matches(route: &str, path: &str) -> bool {
     }
 }
 
-/// Fetch the module of the screen the page opens on, before the app starts. leptos_router
-/// 0.8's first render of a lazy route cannot be interrupted: a navigation while its module is
-/// still arriving (the sign-in redirect of a deep link without a session, or a click in the
-/// top bar on a slow link) left the page blank. Nothing is lost by waiting: the screen could
-/// not render, nor start its reads, before its module is here anyway.
-pub async fn preload_for(path: &str) {
-    if let Some(m) = module_of(path) {
-        // A failure shows when the screen itself is asked for.
-        let _ = m.load().await;
+/// Whether `path` is one of a server's screens (the shell shows the server's name above it).
+pub fn is_server_screen(path: &str) -> bool {
+    matches!(module_of(path), Some((Module::Ips | Module::Server, _)))
+}
+
+/// Whether the screen at `path` needs a module that is not in the first download.
+pub fn is_lazy(path: &str) -> bool {
+    module_of(path).is_some()
+}
+
+/// Fetch the module of the screen the page opened on; the shell renders its routes once it is
+/// in. leptos_router 0.8's first render of a lazy route cannot be interrupted: a navigation
+/// while its module was still arriving (the sign-in redirect of a deep link without a session,
+/// or a click in the top bar on a slow link) left the page blank. A module the page did not
+/// fetch itself (`with_page: false`) is asked for after the shell's first frame is painted,
+/// so that frame does not share the line with it.
+pub async fn first_screen_module(path: &str) {
+    let Some((m, with_page)) = module_of(path) else { return };
+    if !with_page {
+        crate::browser::tasks::after_paint().await;
     }
+    // A failure shows when the screen itself is asked for.
+    let _ = m.load().await;
 }
 
 /// Once per module and page; a failed fetch is tried again when one of its screens opens.
@@ -269,16 +288,20 @@ mod tests {
     #[test]
     fn each_lazy_route_is_in_its_module() {
         for p in ["/servers/20001", "/servers/1/"] {
-            assert_eq!(module_of(p), Some(Module::Ips), "{p}");
+            assert_eq!(module_of(p), Some((Module::Ips, false)), "{p}");
+            assert!(is_server_screen(p) && is_lazy(p), "{p}");
         }
         for p in ["/servers/20001/firewall", "/servers/1/smtp", "/servers/1/allocate", "/servers/1/remove/192.0.2.1"] {
-            assert_eq!(module_of(p), Some(Module::Server), "{p}");
+            assert_eq!(module_of(p), Some((Module::Server, false)), "{p}");
+            assert!(is_server_screen(p), "{p}");
         }
         for p in ["/smtp", "/rdns/bulk", "/inventory", "/activity", "/settings", "/settings/"] {
-            assert_eq!(module_of(p), Some(Module::Account), "{p}");
+            assert_eq!(module_of(p), Some((Module::Account, true)), "{p}");
+            assert!(!is_server_screen(p) && is_lazy(p), "{p}");
         }
-        for p in ["/", "/servers", "/servers/", "/signin", "/nowhere", "/smtpx"] {
+        for p in ["/", "/servers", "/servers/", "/signin", "/nowhere", "/smtpx", "/servers/1/nowhere"] {
             assert_eq!(module_of(p), None, "{p}");
+            assert!(!is_server_screen(p) && !is_lazy(p), "{p}");
         }
     }
 }

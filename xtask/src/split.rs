@@ -25,6 +25,22 @@ const CRATE: &str = "hostwinds-console";
 /// through this, by the page's preload script.
 const ROUTES: &str = "src/app/lazy_routes.json";
 
+/// One module's entry in `ROUTES`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Screens {
+    routes: Vec<String>,
+    /// Fetched with the page (the page script preloads it), or by the console once its first
+    /// frame is painted (a server's screens: the shell paints the server's name first).
+    with_page: bool,
+}
+
+/// The routes of the modules the page script preloads, by module.
+fn preloaded(table: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let table: BTreeMap<String, Screens> = serde_json::from_str(table).map_err(|e| format!("{ROUTES}: {e}"))?;
+    Ok(table.into_iter().filter(|(_, s)| s.with_page).map(|(m, s)| (m, s.routes)).collect())
+}
+
 pub fn staged(root: &Path) -> Result<(), String> {
     let staging = PathBuf::from(std::env::var_os("TRUNK_STAGING_DIR").ok_or("TRUNK_STAGING_DIR is not set: this runs as Trunk's post_build hook")?);
     let release = std::env::var("TRUNK_PROFILE").as_deref() == Ok("release");
@@ -90,7 +106,7 @@ pub fn staged(root: &Path) -> Result<(), String> {
     let html = std::fs::read_to_string(&html_path).map_err(|e| format!("{}: {e}", html_path.display()))?;
     let modules: BTreeMap<String, Vec<String>> = split.prefetch_map.into_iter().collect();
     let routes = std::fs::read_to_string(root.join(ROUTES)).map_err(|e| format!("{ROUTES}: {e}"))?;
-    let routes: BTreeMap<String, Vec<String>> = serde_json::from_str(&routes).map_err(|e| format!("{ROUTES}: {e}"))?;
+    let routes = preloaded(&routes)?;
     let html = page(&html, &base, &dir, (&trunk_js, &trunk_wasm), &modules, &routes)?;
     std::fs::write(&html_path, html).map_err(|e| format!("{}: {e}", html_path.display()))?;
     if release {
@@ -100,7 +116,7 @@ pub fn staged(root: &Path) -> Result<(), String> {
 }
 
 /// index.html with the split's files in place of Trunk's (`trunk`: its JS and wasm names),
-/// each module's files (stems, in `dir`) and routes for the deep-link preload, and without
+/// each module's files (stems, in `dir`) and the routes of those to preload, and without
 /// comments.
 fn page(
     html: &str,
@@ -275,9 +291,13 @@ mod tests {
     #[test]
     fn the_routes_table_is_one_the_page_script_can_read() {
         let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(ROUTES)).unwrap();
-        let routes: BTreeMap<String, Vec<String>> = serde_json::from_str(&text).unwrap();
-        assert_eq!(routes.keys().collect::<Vec<_>>(), ["account_screens", "ip_screen", "server_screens"]);
-        assert!(routes.values().flatten().all(|r| r.starts_with('/') && !r.ends_with('/')));
+        let table: BTreeMap<String, Screens> = serde_json::from_str(&text).unwrap();
+        assert_eq!(table.keys().collect::<Vec<_>>(), ["account_screens", "ip_screen", "server_screens"]);
+        assert!(table.values().flat_map(|s| &s.routes).all(|r| r.starts_with('/') && !r.ends_with('/')));
+        // The server screens come after the shell's first paint; the account screens with the page.
+        assert_eq!(preloaded(&text).unwrap().keys().collect::<Vec<_>>(), ["account_screens"]);
+        assert!(preloaded(r#"{"a": {"routes": [], "with_page": true, "extra": 1}}"#).is_err());
+        assert!(preloaded(r#"{"a": ["/x"]}"#).is_err());
     }
 
     #[test]
