@@ -340,6 +340,11 @@ async function lighthouseBench() {
     // What the performance score is made of (simulated mobile throttling), to know what to work on.
     out[name].metrics = Object.fromEntries(['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index', 'cumulative-layout-shift']
       .map((a) => [a, r.audits[a] ? { value: r.audits[a].numericValue, score: r.audits[a].score } : null]));
+    // Which element the LCP was: what to make paint sooner.
+    const lcp = r.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
+    if (lcp) out[name].lcp_element = lcp.snippet;
+    // LH_KEEP=dir keeps each full report (the trace's LCP breakdown, the network requests).
+    if (process.env.LH_KEEP) fs.copyFileSync(file, path.join(process.env.LH_KEEP, path.basename(file)));
   }
   return out;
 }
@@ -421,7 +426,8 @@ function deepLinks(later) {
     ...(!report.lighthouse ? [] : ['## Lighthouse 12.2.3 (performance / accessibility / best practices / SEO)', '',
     ...(report.lighthouse.skipped ? [report.lighthouse.skipped] : Object.entries(report.lighthouse).map(([k, v]) =>
       `- ${k}: ${v.performance} / ${v.accessibility} / ${v['best-practices']} / ${v.seo} (` +
-        Object.entries(v.metrics || {}).filter(([, m]) => m).map(([a, m]) => `${a.replace(/-/g, ' ')} ${a.includes('shift') ? f(m.value, 3) : f(m.value, 0) + ' ms'}, score ${f(m.score, 2)}`).join('; ') + ')')), '']),
+        Object.entries(v.metrics || {}).filter(([, m]) => m).map(([a, m]) => `${a.replace(/-/g, ' ')} ${a.includes('shift') ? f(m.value, 3) : f(m.value, 0) + ' ms'}, score ${f(m.score, 2)}`).join('; ') + ')' +
+        (v.lcp_element ? `; LCP element \`${v.lcp_element.replace(/`/g, "'").slice(0, 80)}\`` : ''))), '']),
     ...(!report.load ? [] : ['## A server with 10,000 IPs', '',
     `Navigation to the first rows visible: ${f(report.load.large.navigation_ms, 1)} ms (median of 3). ` +
       `One search keystroke (filter 10,000, show the first ${report.load.large.rows_per_page} of the matches; median of ${report.load.large.keystrokes.length} keystrokes: 5 queries typed ${KEY_ROUNDS} times), to the DOM updated and laid out, in the same page:`, '',

@@ -11,6 +11,8 @@ use screens::{
 use crate::components::message::Loading;
 use crate::pages::server::{serviceid_in, ServerContext, ServerTitle};
 use crate::pages::{not_found::NotFound, servers::ServersPage, signin::SignInPage};
+use crate::browser::poll::PageVisible;
+use crate::state::later::Later;
 use crate::state::rdns_memory::RdnsMemory;
 use crate::state::session::{use_session, Session};
 use crate::state::settings::{use_settings, Settings};
@@ -23,9 +25,9 @@ use leptos_router::{path, Lazy};
 pub fn App() -> impl IntoView {
     provide_context(Settings::load());
     provide_context(Session::new());
-    provide_context(RdnsMemory::load());
+    Later::<RdnsMemory>::provide();
     provide_context(Toaster::new());
-    crate::browser::poll::provide_page_visibility();
+    Later::<PageVisible>::provide();
     screens::install();
     view! {
         <Router>

@@ -1,6 +1,7 @@
 //! Watching a queued task: a tick every few seconds while the watch is on and the page is
 //! visible; nothing runs once the screen is left.
 
+use crate::state::later::Later;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -15,17 +16,16 @@ fn is_visible() -> bool {
         .unwrap_or(true)
 }
 
-/// Provide `PageVisible` at the top of the app.
-pub fn provide_page_visibility() {
+/// Made the first time a screen polls (`Later`); its listener lives as long as the app.
+fn page_visibility() -> PageVisible {
     let (visible, set_visible) = signal(is_visible());
-    // Lives as long as the app: never removed.
     let _ = window_event_listener(leptos::ev::visibilitychange, move |_| set_visible.set(is_visible()));
-    provide_context(PageVisible(visible));
+    PageVisible(visible)
 }
 
 /// Call `tick` every `period_secs` while `active` is true and the page is visible.
 pub fn use_poll(period_secs: Signal<u32>, active: Signal<bool>, tick: impl Fn() + Clone + 'static) {
-    let visible = expect_context::<PageVisible>().0;
+    let visible = Later::<PageVisible>::get(page_visibility).0;
     let handle = StoredValue::new(None::<IntervalHandle>);
     let stop = move || {
         if let Some(Some(h)) = handle.try_get_value() {

@@ -265,7 +265,7 @@ fn parse_who(body: &str) -> Result<Who, ApiError> {
     if !w.signed_in {
         return Ok(Who { me: None, demo: w.demo });
     }
-    let role = Role::parse(&w.role).ok_or_else(|| ApiError { message: format!("The proxy named an unknown role {:?}.", w.role) })?;
+    let role = Role::parse(&w.role).ok_or_else(|| ApiError { message: format!("The proxy named an unknown role \u{201c}{}\u{201d}.", w.role) })?;
     Ok(Who { me: Some(Me { name: w.name, role }), demo: w.demo })
 }
 

@@ -72,7 +72,19 @@ impl ServerContext {
     /// The instance, when the answer is the current server's.
     fn current(&self) -> Option<Result<Instance, ApiError>> {
         let want = self.serviceid.get()?;
-        self.answer.get().and_then(|(sid, r)| (sid == want).then_some(r))
+        self.answer.with(|a| a.as_ref().filter(|(sid, _)| *sid == want).map(|(_, r)| r.clone()))
+    }
+
+    /// The server's name for the title; without cloning the instance, so that code stays out
+    /// of the first download.
+    fn name(&self) -> String {
+        let want = self.serviceid.get();
+        self.answer.with(|a| match (a, &want) {
+            (Some((sid, Ok(i))), Some(w)) if sid == w => i.display_name(),
+            (Some((sid, Err(_))), Some(w)) if sid == w => "Server".into(),
+            (_, Some(Ok(sid))) => format!("Server {sid}"),
+            _ => "Server".into(),
+        })
     }
 }
 
@@ -140,14 +152,13 @@ pub fn server_name(serviceid: Memo<Result<ServiceId, String>>, instance: Instanc
 #[component]
 pub fn ServerTitle() -> impl IntoView {
     let server = expect_context::<ServerContext>();
-    let name = move || match (server.current(), server.serviceid.get()) {
-        (Some(Ok(i)), _) => i.display_name(),
-        (None, Some(Ok(sid))) => format!("Server {sid}"),
-        _ => "Server".into(),
-    };
+    let name = Memo::new(move |_| server.name());
+    // A new heading when the name changes, not new text in the old one: the browser counts an
+    // element's first paint only, and the name arriving is what the page is waiting for (its
+    // largest contentful paint).
     view! {
         <nav class="crumbs" aria-label="Breadcrumb"><A href="/servers">"Servers"</A></nav>
-        <h1>{name}</h1>
+        {move || view! { <h1>{name.get()}</h1> }}
     }
 }
 

@@ -1,6 +1,7 @@
 //! rDNS names set through this console, by IP, kept in localStorage: shown where Hostwinds'
 //! IP items carry no `rdns` (the live API is only known to send `ip`).
 
+use crate::state::later::Later;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -48,8 +49,9 @@ impl RdnsMemory {
     }
 }
 
+/// Read from localStorage the first time a screen asks (`Later`).
 pub fn use_rdns_memory() -> RdnsMemory {
-    expect_context::<RdnsMemory>()
+    Later::<RdnsMemory>::get(RdnsMemory::load)
 }
 
 fn storage() -> Option<web_sys::Storage> {
