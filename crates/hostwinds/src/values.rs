@@ -76,7 +76,9 @@ impl fmt::Display for ServiceId {
 }
 from_str_via_parse!(ServiceId);
 
-/// An IPv4 or IPv6 address, kept and printed in canonical form (IPv6 compressed, lowercase).
+/// An IPv4 or IPv6 address, kept and printed in canonical form (IPv6 compressed, lowercase;
+/// an IPv4-mapped IPv6 address such as `::ffff:192.0.2.10` is the IPv4 address it maps), so
+/// two spellings of one address compare equal and only one is ever forwarded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Ip(IpAddr);
 
@@ -88,7 +90,7 @@ impl Ip {
         }
         // Brackets and zone ids are not addresses Hostwinds assigns.
         match s.parse::<IpAddr>() {
-            Ok(addr) => Ok(Ip(addr)),
+            Ok(addr) => Ok(Ip::from(addr)),
             Err(_) => Err(ValueError::new(format!(
                 "\u{201c}{}\u{201d} is not an IP address: use the IPv4 form 192.0.2.10 or the IPv6 form 2001:db8::10.",
                 shorten(s)
@@ -107,7 +109,7 @@ impl Ip {
 
 impl From<IpAddr> for Ip {
     fn from(a: IpAddr) -> Self {
-        Ip(a)
+        Ip(a.to_canonical())
     }
 }
 
@@ -318,6 +320,14 @@ mod tests {
     fn ip_is_canonical() {
         assert_eq!(Ip::parse("2001:DB8:0:0::10").unwrap().to_string(), "2001:db8::10");
         assert_eq!(Ip::parse(" 192.0.2.1 ").unwrap().to_string(), "192.0.2.1");
+        // One address, one form: IPv4-mapped IPv6 is the IPv4 address.
+        for mapped in ["::ffff:192.0.2.10", "::FFFF:c000:20a", "0:0:0:0:0:ffff:192.0.2.10"] {
+            assert_eq!(Ip::parse(mapped).unwrap(), Ip::parse("192.0.2.10").unwrap(), "{mapped}");
+            assert_eq!(Ip::parse(mapped).unwrap().to_string(), "192.0.2.10");
+        }
+        assert!(!Ip::parse("::ffff:192.0.2.10").unwrap().is_v6());
+        // IPv4-compatible (deprecated) and other IPv6 stay IPv6.
+        assert_eq!(Ip::parse("::192.0.2.10").unwrap().to_string(), "::c000:20a");
     }
 
     #[test]

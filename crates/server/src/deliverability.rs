@@ -233,9 +233,14 @@ pub async fn set_status(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, 
             return json_error(StatusCode::SERVICE_UNAVAILABLE, "The audit log cannot be written, so the inventory was not changed.");
         }
     };
-    let result = st.inventory.set_status(sid.get() as i64, &ip.to_string(), status, now_ms() as i64).await;
+    let result = st.inventory.update_status(sid.get() as i64, &ip.to_string(), status).await;
     let (outcome, message, code) = match &result {
-        Ok(()) => (Outcome::Ok, format!("{ip} is now {status} in the inventory."), StatusCode::OK),
+        Ok(true) => (Outcome::Ok, format!("{ip} is now {status} in the inventory."), StatusCode::OK),
+        Ok(false) => (
+            Outcome::Refused,
+            format!("The inventory has never seen {ip} on server {sid}, so its status was not changed. Open the server's IPs and try again."),
+            StatusCode::NOT_FOUND,
+        ),
         Err(e) => {
             tracing::error!("inventory write failed: {e}");
             (Outcome::Error, "The inventory could not be written.".to_string(), StatusCode::SERVICE_UNAVAILABLE)
@@ -246,8 +251,8 @@ pub async fn set_status(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, 
         tracing::error!("audit log could not record the outcome of row {id}: {e}");
     }
     let resp = match result {
-        Ok(()) => Json(json!({"ok": true, "message": message})).into_response(),
-        Err(_) => json_error(code, &message),
+        Ok(true) => Json(json!({"ok": true, "message": message})).into_response(),
+        _ => json_error(code, &message),
     };
     with_cookie(resp, c.refresh)
 }

@@ -20,6 +20,8 @@ const MARK_GONE: &str =
 const SET_STATUS: &str = "INSERT INTO inventory_ips (serviceid, ip, rdns, status, cost, first_seen_ms, last_seen_ms)
      VALUES ($1, $2, NULL, $3, $4, $5, $5)
      ON CONFLICT (serviceid, ip) DO UPDATE SET status = excluded.status";
+/// A status set by hand: only on an IP the inventory has seen on that server.
+const UPDATE_STATUS: &str = "UPDATE inventory_ips SET status = $3 WHERE serviceid = $1 AND ip = $2";
 const SET_RDNS: &str = "INSERT INTO inventory_ips (serviceid, ip, rdns, status, cost, first_seen_ms, last_seen_ms)
      VALUES ($1, $2, $3, 'assigned', $4, $5, $5)
      ON CONFLICT (serviceid, ip) DO UPDATE SET rdns = excluded.rdns";
@@ -135,6 +137,21 @@ impl InventoryStore {
 
     pub async fn set_status(&self, serviceid: i64, ip: &str, status: IpStatus, now: i64) -> Result<(), String> {
         self.exec(SET_STATUS, serviceid, ip.to_string(), Some(status.as_str().to_string()), now).await
+    }
+
+    /// A status set by a person: false (and nothing written) when the inventory has never seen
+    /// `ip` on that server.
+    pub async fn update_status(&self, serviceid: i64, ip: &str, status: IpStatus) -> Result<bool, String> {
+        let (ip, status) = (ip.to_string(), status.as_str().to_string());
+        let changed = match &self.db {
+            AuditStore::Sqlite(c) => {
+                AuditStore::sqlite_do(c, move |c| c.execute(&sqlite_sql(UPDATE_STATUS), rusqlite::params![serviceid, ip, status])).await?
+            }
+            AuditStore::Postgres(c) => {
+                c.execute(UPDATE_STATUS, &[&serviceid, &ip, &status]).await.map_err(pg_err("inventory"))? as usize
+            }
+        };
+        Ok(changed > 0)
     }
 
     pub async fn set_rdns(&self, serviceid: i64, ip: &str, rdns: &str, now: i64) -> Result<(), String> {

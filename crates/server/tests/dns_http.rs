@@ -195,6 +195,11 @@ async fn the_inventory_records_what_the_proxy_sees_and_exports_it() {
     assert!(body.contains("198.51.100.22 is now warming"), "{body}");
     let (s, body) = post(&c, format!("{base}/api/inventory/status"), "serviceid=20002&ip=198.51.100.22&status=sold").await;
     assert!(s == 400 && body.contains("quarantined"), "{body}");
+    // Only an IP the inventory has seen on that server: not a made-up one, nor another server's.
+    for form in ["serviceid=987654321&ip=192.0.2.254&status=quarantined", "serviceid=20001&ip=198.51.100.22&status=quarantined"] {
+        let (s, body) = post(&c, format!("{base}/api/inventory/status"), form).await;
+        assert!(s == 404 && body.contains("has never seen"), "{form}: {s} {body}");
+    }
     let (_, audit) = get(&c, format!("{base}/api/audit?server=20002")).await;
     assert!(audit.contains("inventory_status") && audit.contains("warming"), "{audit}");
 
@@ -208,7 +213,7 @@ async fn the_inventory_records_what_the_proxy_sees_and_exports_it() {
     let csv = r.text().await.unwrap();
     assert!(csv.starts_with("ip_address,status,approximate_cost,rdns_hostname"), "{csv}");
     assert!(csv.contains("198.51.100.21,assigned,3.50,bounce.mail.example.com,20002,false"), "{csv}");
-    assert!(!csv.contains("198.51.100.22"), "{csv}");
+    assert!(!csv.contains("198.51.100.22") && !csv.contains("192.0.2.254"), "{csv}");
     let (s, json) = get(&c, format!("{base}/api/inventory/export?table=vps_instances&format=json")).await;
     assert_eq!(s, 200);
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -427,6 +427,12 @@ async fn deleting_the_main_ip_is_refused_by_the_proxy_whatever_the_console_sends
     let o = a.outcome();
     assert!(o.message.contains("is the main IP"), "{}", o.message);
     assert_eq!(o.action.as_deref(), Some("Delete IP"));
+    // Other spellings of the same address: IPv4-mapped IPv6, in words or in hex.
+    for ip in ["::ffff:198.51.100.20", "::ffff:c633:6414", "0:0:0:0:0:FFFF:198.51.100.20"] {
+        let a = post_form(&base, &format!("action=delete_ip&serviceid=20002&ip={}", ip.replace(':', "%3A"))).await;
+        assert_eq!(a.status, 400, "{ip}: {}", a.body);
+        assert!(a.outcome().message.contains("198.51.100.20 is the main IP"), "{ip}: {}", a.outcome().message);
+    }
     // Still there.
     let a = post_form(&base, "action=get_instance_ips&serviceid=20002").await;
     assert!(a.body.contains("198.51.100.20"));
