@@ -8,6 +8,7 @@ use crate::components::status::StatusBadge;
 use crate::dialogs::cleanup::CleanupFee;
 use crate::state::settings::use_settings;
 use hostwinds::{Instance, ServiceId};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -75,15 +76,14 @@ impl ServerContext {
         self.answer.with(|a| a.as_ref().filter(|(sid, _)| *sid == want).map(|(_, r)| r.clone()))
     }
 
-    /// The server's name for the title; without cloning the instance, so that code stays out
-    /// of the first download.
-    fn name(&self) -> String {
-        let want = self.serviceid.get();
-        self.answer.with(|a| match (a, &want) {
-            (Some((sid, Ok(i))), Some(w)) if sid == w => i.display_name(),
-            (Some((sid, Err(_))), Some(w)) if sid == w => "Server".into(),
-            (_, Some(Ok(sid))) => format!("Server {sid}"),
-            _ => "Server".into(),
+    /// The server's name for the title once it is known; without cloning the instance, so
+    /// that code stays out of the first download.
+    fn name(&self) -> Option<String> {
+        let want = self.serviceid.get()?;
+        self.answer.with(|a| match a {
+            Some((sid, Ok(i))) if *sid == want => Some(i.display_name()),
+            Some((sid, Err(_))) if *sid == want => Some("Server".into()),
+            _ => None,
         })
     }
 }
@@ -153,12 +153,18 @@ pub fn server_name(serviceid: Memo<Result<ServiceId, String>>, instance: Instanc
 pub fn ServerTitle() -> impl IntoView {
     let server = expect_context::<ServerContext>();
     let name = Memo::new(move |_| server.name());
-    // A new heading when the name changes, not new text in the old one: the browser counts an
-    // element's first paint only, and the name arriving is what the page is waiting for (its
-    // largest contentful paint).
+    // Another heading once the name is known, not new text in the first one: the browser
+    // counts an element's first paint only, and the name arriving is what the page waits for
+    // (its largest contentful paint).
     view! {
         <nav class="crumbs" aria-label="Breadcrumb"><A href="/servers">"Servers"</A></nav>
-        {move || view! { <h1>{name.get()}</h1> }}
+        {move || match name.get() {
+            None => Either::Left(view! { <h1>{match server.serviceid.get() {
+                Some(Ok(sid)) => format!("Server {sid}"),
+                _ => "Server".to_string(),
+            }}</h1> }),
+            Some(name) => Either::Right(view! { <h1>{name}</h1> }),
+        }}
     }
 }
 
