@@ -44,6 +44,29 @@ impl Outcome {
     }
 }
 
+/// The message of a row whose call was sent when its proxy stopped.
+pub const ABANDONED: &str =
+    "The proxy stopped before Hostwinds answered: this may or may not have been applied. Check the server before trying again.";
+
+/// Settles abandoned rows (`AuditStore::settle_abandoned`) at start and then every minute.
+/// Only rows older than the longest a call can take (`longest`, the upstream timeout, plus a
+/// margin): with several proxies on one database, another proxy's call in flight is never
+/// taken for abandoned.
+pub fn watch_abandoned(audit: AuditStore, longest: std::time::Duration) {
+    let age = longest + std::time::Duration::from_secs(30);
+    tokio::spawn(async move {
+        loop {
+            let before = crate::auth::now_ms().saturating_sub(age.as_millis() as u64) as i64;
+            match audit.settle_abandoned(before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!("{n} audit rows were pending from a proxy that stopped before Hostwinds answered: now unknown"),
+                Err(e) => tracing::error!("audit log: could not settle abandoned rows: {e}"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        }
+    });
+}
+
 #[derive(Debug, Clone)]
 pub struct Finish {
     pub outcome: Outcome,
@@ -275,6 +298,19 @@ impl AuditStore {
         }
     }
 
+    /// Rows still `pending` that were begun before `before_ms`: the call's proxy stopped (a
+    /// crash, a kill) before Hostwinds answered, so nobody will finish them. They become
+    /// `unknown`, which Activity shows as needing a check. Returns how many.
+    pub async fn settle_abandoned(&self, before_ms: i64) -> Result<u64, String> {
+        const SQL: &str = "UPDATE audit SET outcome = 'unknown', message = $1 WHERE outcome = 'pending' AND at_ms < $2";
+        match self {
+            AuditStore::Sqlite(c) => {
+                Self::sqlite_do(c, move |c| c.execute(&SQL.replace('$', "?"), rusqlite::params![ABANDONED, before_ms]).map(|n| n as u64)).await
+            }
+            AuditStore::Postgres(c) => c.execute(SQL, &[&ABANDONED, &before_ms]).await.map_err(pg_err("audit log")),
+        }
+    }
+
     pub async fn query(&self, q: &Query) -> Result<Page, String> {
         let per_page = q.per_page.clamp(1, 200);
         let page = q.page.max(1);
@@ -384,6 +420,22 @@ pub(crate) mod tests {
 
     fn fin(o: Outcome) -> Finish {
         Finish { outcome: o, message: "m".into(), status: 200, latency_ms: Some(3) }
+    }
+
+    #[tokio::test]
+    async fn rows_left_pending_by_a_stopped_proxy_become_unknown_and_recent_ones_stay() {
+        let a = AuditStore::memory();
+        let old = a.begin(&rec("alice", "delete_ip", 1, 1_000)).await.unwrap();
+        let recent = a.begin(&rec("alice", "set_rdns", 1, 9_000)).await.unwrap();
+        let done = a.begin(&rec("bob", "set_rdns", 2, 500)).await.unwrap();
+        a.finish(done, &fin(Outcome::Ok)).await.unwrap();
+        assert_eq!(a.settle_abandoned(5_000).await.unwrap(), 1);
+        let rows = a.query(&Query { per_page: 10, page: 1, ..Default::default() }).await.unwrap().entries;
+        let by_id = |id: i64| rows.iter().find(|r| r.id == id).unwrap();
+        assert_eq!((by_id(old).outcome.as_str(), by_id(old).message.as_str()), ("unknown", ABANDONED));
+        assert_eq!(by_id(recent).outcome, "pending");
+        assert_eq!(by_id(done).outcome, "ok");
+        assert_eq!(a.settle_abandoned(5_000).await.unwrap(), 0, "once");
     }
 
     #[tokio::test]

@@ -321,6 +321,7 @@ pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
     };
     let auth = auth(args)?;
     let audit = audit_store(&args.database).await?;
+    crate::audit::watch_abandoned(audit.clone(), timeout);
     if !(args.ip_cost.is_finite() && (0.0..=10_000.0).contains(&args.ip_cost)) {
         return Err("--ip-cost must be between 0 and 10000".into());
     }

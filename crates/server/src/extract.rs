@@ -23,6 +23,17 @@ fn refuse(path: &str, status: StatusCode, message: &str) -> Response {
     }
 }
 
+/// A body declared larger than its route takes is refused at once (413), before any of it
+/// arrives: the extractors' `DefaultBodyLimit` alone would wait for the declared length.
+pub async fn declared_size(req: Request, next: Next) -> Response {
+    let limit = crate::proxy::body_limit(req.uri().path());
+    let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return refusal(StatusCode::PAYLOAD_TOO_LARGE, None, &format!("The request is larger than {} KiB.", limit / 1024));
+    }
+    next.run(req).await
+}
+
 /// Layer on every route: a request that may change something (any method but GET, HEAD,
 /// OPTIONS, TRACE) needs an `Origin` naming this host or the console's header.
 pub async fn same_origin_mutations(req: Request, next: Next) -> Response {

@@ -26,6 +26,14 @@ use tower_http::compression::CompressionLayer;
 /// Request bodies above this are refused with 413: the largest real form is a few hundred bytes.
 pub(crate) const BODY_LIMIT: usize = 16 * 1024;
 
+/// The largest body a route takes (its `DefaultBodyLimit` below).
+pub(crate) fn body_limit(path: &str) -> usize {
+    match path {
+        "/api/dns/checks" | "/api/dns/ptrs" => deliverability::BATCH_LIMIT,
+        _ => BODY_LIMIT,
+    }
+}
+
 pub fn app(state: AppState) -> Router {
     let dist = state.dist.clone();
     let state = Arc::new(state);
@@ -34,8 +42,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api", post(api_call))
         .route("/api/audit", get(audit_log))
         .route("/api/dns/check", get(deliverability::check))
-        .route("/api/dns/checks", post(deliverability::checks).layer(DefaultBodyLimit::max(deliverability::BATCH_LIMIT)))
-        .route("/api/dns/ptrs", post(deliverability::ptrs).layer(DefaultBodyLimit::max(deliverability::BATCH_LIMIT)))
+        .route("/api/dns/checks", post(deliverability::checks).layer(DefaultBodyLimit::max(body_limit("/api/dns/checks"))))
+        .route("/api/dns/ptrs", post(deliverability::ptrs).layer(DefaultBodyLimit::max(body_limit("/api/dns/ptrs"))))
         .route("/api/dns/blocklists", get(deliverability::blocklists))
         .route("/api/inventory", get(deliverability::inventory))
         .route("/api/inventory/export", get(deliverability::export))
@@ -57,7 +65,10 @@ pub fn app(state: AppState) -> Router {
         None => api,
     };
     // Outermost: a cross-site mutation is refused before anything else looks at it.
-    router.layer(axum::middleware::from_fn(extract::same_origin_mutations)).layer(CompressionLayer::new())
+    router
+        .layer(axum::middleware::from_fn(extract::declared_size))
+        .layer(axum::middleware::from_fn(extract::same_origin_mutations))
+        .layer(CompressionLayer::new())
 }
 
 async fn healthz(State(st): State<Arc<AppState>>) -> impl IntoResponse {
@@ -145,9 +156,18 @@ async fn api_call(
     if !name.mutates() {
         return with_cookie(forward(&st, &action).await.response, refresh);
     }
-    // Boxed, as the refusals' audit writes above: a read's future (moved on every call) stays
-    // small without the mutation's steps in it.
-    with_cookie(Box::pin(mutation(&st, &caller, &action)).await, refresh)
+    // A task of its own, not this request's future: a client that goes away (a closed tab, a
+    // dropped connection) cancels the request, and a mutation already forwarded must still be
+    // followed to its answer and its audit row finished. (Reads are dropped with the client.)
+    let task = tokio::spawn(async move { mutation(&st, &caller, &action).await });
+    match task.await {
+        Ok(response) => with_cookie(response, refresh),
+        Err(e) => {
+            tracing::error!("a mutation's task failed: {e}");
+            let msg = "The proxy failed while handling the call; check Activity for what was sent.";
+            refusal(StatusCode::INTERNAL_SERVER_ERROR, Some(name), msg)
+        }
+    }
 }
 
 /// A mutation: its audit row exists before anything is sent, or nothing is sent.
@@ -376,10 +396,16 @@ async fn login(
     if user.trim().is_empty() || password.is_empty() {
         return json_error(StatusCode::BAD_REQUEST, "Enter a user name and a password.");
     }
-    // Hashing is slow on purpose: keep it off the async workers.
+    // Hashing is slow on purpose and takes memory: a few at a time, off the async workers.
+    let Some(turn) = st.auth.hashing_turn().await else {
+        let mut r = json_error(StatusCode::SERVICE_UNAVAILABLE, "Too many sign-ins at once. Try again in a few seconds.");
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        return r;
+    };
     let st2 = st.clone();
     let (u, p, h) = (user.to_string(), password.to_string(), headers.clone());
     let result = tokio::task::spawn_blocking(move || st2.auth.login(&u, &p, peer, &h)).await;
+    drop(turn);
     match result {
         Ok(Ok((user, cookie))) => {
             tracing::info!(user = %user.name, role = user.role.as_str(), "signed in");

@@ -177,6 +177,21 @@ async fn wrong_passwords_get_one_message_and_repeated_failures_slow_down() {
 }
 
 #[tokio::test]
+async fn guesses_sent_at_once_are_limited_like_guesses_in_a_row() {
+    let p = proxy().await;
+    let guesses = (0..20).map(|_| {
+        let base = p.base.clone();
+        async move { login(&client(), &base, "admin", "wrong").await }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    assert!((1..=3).contains(&checked), "three free failures, not more: {statuses:?}");
+    assert!(statuses.iter().all(|s| [401, 429, 503].contains(s)), "{statuses:?}");
+    assert!(answers.iter().filter(|r| r.status() != 401).all(|r| r.headers().contains_key("retry-after")), "{statuses:?}");
+}
+
+#[tokio::test]
 async fn an_idle_session_expires() {
     let clock = Clock::manual(now_ms());
     let auth = Auth::new(Users::demo().unwrap(), SessionKeys::random(), Duration::from_secs(600), false, None).with_clock(clock.clone());

@@ -161,3 +161,36 @@ async fn a_client_that_goes_away_leaves_no_upstream_call_running() {
     }
     assert!(dropped.load(Ordering::SeqCst), "the proxy dropped its upstream call when the client left");
 }
+
+#[tokio::test]
+async fn a_mutation_whose_client_goes_away_is_followed_to_its_answer_and_audited() {
+    let mut config = SimConfig::new(KEY);
+    config.slow = Duration::from_millis(1200);
+    let sim = Arc::new(Simulator::new(config));
+    let state = AppState::new(Upstream::sim(sim.clone(), Duration::from_secs(10)), KEY.into(), None, Auth::demo().unwrap(), AuditStore::memory());
+    let base = format!("http://{}", spawn(app(state)).await);
+    let c = signed_in(&base, "admin").await;
+    sim.faults().next_requests(Preset::Slow, 1);
+    let r = c
+        .post(format!("{base}/api"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=set_rdns&serviceid=20001&ip=192.0.2.11&rdns=gone.example.com")
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(r.is_err(), "the client gave up before Hostwinds answered");
+    // The row is finished once Hostwinds answers (1.2 s), with a deadline well past that.
+    let deadline = std::time::Instant::now() + Duration::from_secs(8);
+    let row = loop {
+        let log: serde_json::Value = c.get(format!("{base}/api/audit?server=20001")).send().await.unwrap().json().await.unwrap();
+        let row = log["entries"].as_array().and_then(|e| e.first()).cloned().unwrap_or_default();
+        if row["outcome"] != "pending" || std::time::Instant::now() > deadline {
+            break row;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!((row["action"].as_str(), row["outcome"].as_str()), (Some("set_rdns"), Some("ok")), "{row}");
+    // And the change was made.
+    let r = c.post(format!("{base}/api")).header("content-type", "application/x-www-form-urlencoded").body("action=get_instance_ips&serviceid=20001");
+    assert!(r.send().await.unwrap().text().await.unwrap().contains("gone.example.com"));
+}

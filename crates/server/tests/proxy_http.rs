@@ -131,6 +131,15 @@ async fn oversized_and_non_form_bodies_are_refused() {
     let a = post_form(&base, format!("action=get_instances&pad={}", "x".repeat(20_000))).await;
     assert_eq!(a.status, 413);
     assert!(a.outcome().message.contains("larger than"));
+    // A declared 10 GB body is refused on its headers, without waiting for any of it.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+    let head = "POST /api HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Hostwinds-Console: 1\r\nContent-Length: 10000000000\r\n\r\n";
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), s.read(&mut answer)).await.expect("answered at once").unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     let r = signed_in(&base, "admin")
         .await
         .post(format!("{base}/api"))

@@ -31,6 +31,27 @@ pub struct Auth {
     trusted: Option<TrustedHeader>,
     limiter: Limiter,
     clock: Clock,
+    hashing: Hashing,
+}
+
+/// Password checks run at most one per core at once (each holds ~19 MiB for argon2), and a
+/// short queue waits for a turn; a sign-in beyond that is told to come back (503).
+struct Hashing {
+    turns: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+    max_waiting: usize,
+}
+
+impl Hashing {
+    fn new(at_once: usize) -> Hashing {
+        let at_once = at_once.max(1);
+        Hashing { turns: tokio::sync::Semaphore::new(at_once), waiting: Default::default(), max_waiting: at_once * 8 }
+    }
+}
+
+/// A turn to check a password (`Auth::hashing_turn`).
+pub struct HashingTurn<'a> {
+    _permit: tokio::sync::SemaphorePermit<'a>,
 }
 
 /// The time the sessions' idle limit and the sign-in backoff are measured in: the system's, or
@@ -82,7 +103,25 @@ impl Auth {
         secure_cookies: bool,
         trusted: Option<TrustedHeader>,
     ) -> Auth {
-        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default(), clock: Clock::default() }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default(), clock: Clock::default(), hashing: Hashing::new(cores) }
+    }
+
+    /// The same, checking at most `at_once` passwords at a time.
+    pub fn with_hashing(self, at_once: usize) -> Auth {
+        Auth { hashing: Hashing::new(at_once), ..self }
+    }
+
+    /// Wait for a turn to check a password; `None` when the queue is full (answer 503).
+    pub async fn hashing_turn(&self) -> Option<HashingTurn<'_>> {
+        let h = &self.hashing;
+        if h.waiting.fetch_add(1, Ordering::SeqCst) >= h.max_waiting {
+            h.waiting.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        let permit = h.turns.acquire().await.ok();
+        h.waiting.fetch_sub(1, Ordering::SeqCst);
+        permit.map(|p| HashingTurn { _permit: p })
     }
 
     /// The same, reading the time from `clock`.
@@ -150,7 +189,9 @@ impl Auth {
             keys.push(format!("addr:{}", p.ip()));
         }
         let now = self.clock.now_ms();
-        if let Some(wait) = self.limiter.wait(&keys, now) {
+        // Counted as a failure when it starts, and cleared if the password is right: attempts
+        // sent at once are limited as if sent one after the other.
+        if let Some(wait) = self.limiter.attempt(&keys, now) {
             return Err(LoginError::Slowed(wait));
         }
         match self.users.verify(name, password) {
@@ -159,10 +200,7 @@ impl Auth {
                 let cookie = self.cookie_for(&u.name, headers).ok_or(LoginError::Wrong)?;
                 Ok((u.clone(), cookie))
             }
-            None => {
-                self.limiter.failed(&keys, now);
-                Err(LoginError::Wrong)
-            }
+            None => Err(LoginError::Wrong),
         }
     }
 }
@@ -183,6 +221,28 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn password_checks_take_turns_and_a_full_queue_is_refused() {
+        let auth = Arc::new(Auth::demo().unwrap().with_hashing(1));
+        let first = auth.hashing_turn().await.expect("a free turn");
+        // Eight wait for the turn; the ninth is not queued.
+        let waiters: Vec<_> = (0..8)
+            .map(|_| {
+                let a = auth.clone();
+                tokio::spawn(async move { a.hashing_turn().await.is_some() })
+            })
+            .collect();
+        while auth.hashing.waiting.load(Ordering::SeqCst) < 8 {
+            tokio::task::yield_now().await;
+        }
+        assert!(auth.hashing_turn().await.is_none());
+        drop(first);
+        for w in waiters {
+            assert!(w.await.unwrap(), "each waiter gets its turn");
+        }
+        assert!(auth.hashing_turn().await.is_some());
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
