@@ -13,6 +13,7 @@ pub mod inventory;
 mod proxy;
 mod respond;
 mod schema;
+pub mod serving;
 pub mod simulator;
 mod state;
 mod statics;
@@ -23,10 +24,7 @@ pub use state::AppState;
 
 /// Serve `app` on an already-bound listener until the process is told to stop.
 pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    // Peer addresses feed the sign-in limiter and the trusted-header check.
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serving::serve_with(listener, app, serving::Limits::default(), shutdown_signal()).await
 }
 
 async fn shutdown_signal() {
