@@ -48,7 +48,8 @@ pub fn staged(root: &Path) -> Result<(), String> {
     let path = tools::tool_path(root);
     let linked = console::target_dir(root)
         .join("wasm32-unknown-unknown")
-        .join(if release { "release" } else { "debug" })
+        // Trunk builds a release console in the `console` cargo profile (index.html).
+        .join(if release { "console" } else { "debug" })
         .join(format!("{CRATE}.wasm"));
 
     // What Trunk staged for the console: `hostwinds-console-<hash>.js` and `..._bg.wasm`.

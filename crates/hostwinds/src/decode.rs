@@ -235,6 +235,13 @@ mod tests {
     }
 
     #[test]
+    fn multi_byte_text_after_an_ampersand_is_shown_as_sent() {
+        let o = decode(200, "[{\"result\":\"error\",\"action\":\"set_rdns\",\"message\":\"Bad &\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} name\"}]");
+        assert!(!o.ok);
+        assert_eq!(o.message, "Bad &\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} name");
+    }
+
+    #[test]
     fn bare_error_objects() {
         let o = decode(401, r#"{"result":"error","message":"Not Authorized!"}"#);
         assert!(!o.ok);

@@ -1,5 +1,10 @@
 use clap::Parser;
 
+// A panic in one request must end that request, never the proxy: with `panic = "abort"` it
+// would take every other request and session down with it (Cargo.toml's profiles).
+#[cfg(panic = "abort")]
+compile_error!("hostwinds-proxy must be built with panic = \"unwind\" (the release and server profiles); the console's wasm uses the `console` profile");
+
 // glibc's malloc was a fifth of the proxy's CPU under load (`cargo xtask bench`, perf).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -52,11 +52,15 @@ pub async fn serve_with(listener: TcpListener, app: Router, limits: Limits, stop
             },
             _ = &mut stop => break,
         };
-        // Peer addresses feed the sign-in limiter and the trusted-header check.
-        let service = app.clone().map_request(move |mut req: axum::extract::Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(peer));
-            req
-        });
+        // Peer addresses feed the sign-in limiter and the trusted-header check. A handler that
+        // panics answers 500; the proxy and its other requests go on.
+        let service = tower::ServiceBuilder::new()
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+            .service(app.clone())
+            .map_request(move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            });
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
@@ -72,4 +76,9 @@ pub async fn serve_with(listener: TcpListener, app: Router, limits: Limits, stop
         tracing::warn!("stopped with requests still open after 10 s");
     }
     Ok(())
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("a request's handler panicked; answered 500");
+    crate::respond::json_error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "The proxy failed on this request. Nothing else was affected; try again.")
 }

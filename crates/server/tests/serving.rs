@@ -13,7 +13,9 @@ use tokio::net::{TcpListener, TcpStream};
 async fn server(limits: Limits) -> SocketAddr {
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
-    let app = Router::new().route("/peer", get(|ConnectInfo(p): ConnectInfo<SocketAddr>| async move { p.ip().to_string() }));
+    let app = Router::new()
+        .route("/peer", get(|ConnectInfo(p): ConnectInfo<SocketAddr>| async move { p.ip().to_string() }))
+        .route("/boom", get(|| async move { panic!("a bug in a handler") as &'static str }));
     tokio::spawn(serve_with(l, app, limits, std::future::pending()));
     addr
 }
@@ -51,4 +53,16 @@ async fn connections_beyond_the_cap_wait_until_one_closes() {
     drop(first);
     let got = answer(&mut third, Duration::from_secs(5)).await.expect("served once one closed");
     assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+}
+
+#[tokio::test]
+async fn a_panicking_request_is_answered_500_and_the_proxy_goes_on() {
+    let addr = server(Limits::default()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET /boom HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").await.unwrap();
+    let got = answer(&mut s, Duration::from_secs(5)).await.unwrap();
+    assert!(got.starts_with("HTTP/1.1 500") && got.contains("Nothing else was affected"), "{got}");
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(GET).await.unwrap();
+    assert!(answer(&mut s, Duration::from_secs(5)).await.unwrap().starts_with("HTTP/1.1 200"));
 }
