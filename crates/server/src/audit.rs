@@ -189,6 +189,7 @@ impl AuditStore {
     fn sqlite(conn: rusqlite::Connection) -> Result<AuditStore, String> {
         conn.execute_batch(schema::SQLITE_AUDIT).map_err(|e| format!("audit log migration: {e}"))?;
         conn.execute_batch(schema::SQLITE_INVENTORY).map_err(|e| format!("inventory migration: {e}"))?;
+        conn.execute_batch(schema::SQLITE_SESSIONS).map_err(|e| format!("sessions migration: {e}"))?;
         conn.pragma_update(None, "user_version", 1).map_err(|e| format!("audit log: {e}"))?;
         Ok(AuditStore::Sqlite(Arc::new(Mutex::new(conn))))
     }
@@ -205,9 +206,10 @@ impl AuditStore {
         // One transaction: a failed migration leaves nothing half done, and the lock is let go
         // at its end.
         let migration = format!(
-            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK}); {} {} COMMIT;",
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK}); {} {} {} COMMIT;",
             schema::POSTGRES_AUDIT,
-            schema::POSTGRES_INVENTORY
+            schema::POSTGRES_INVENTORY,
+            schema::POSTGRES_SESSIONS
         );
         client.batch_execute(&migration).await.map_err(pg_err("audit log migration"))?;
         Ok(AuditStore::Postgres(Arc::new(client)))
@@ -308,6 +310,38 @@ impl AuditStore {
                 Self::sqlite_do(c, move |c| c.execute(&SQL.replace('$', "?"), rusqlite::params![ABANDONED, before_ms]).map(|n| n as u64)).await
             }
             AuditStore::Postgres(c) => c.execute(SQL, &[&ABANDONED, &before_ms]).await.map_err(pg_err("audit log")),
+        }
+    }
+
+    /// A session ended by a logout (`ended_sessions`).
+    pub async fn end_session(&self, sid: &str, at_ms: i64) -> Result<(), String> {
+        const SQL: &str = "INSERT INTO ended_sessions (sid, ended_ms) VALUES ($1, $2) ON CONFLICT (sid) DO NOTHING";
+        let sid = sid.to_string();
+        match self {
+            AuditStore::Sqlite(c) => Self::sqlite_do(c, move |c| c.execute(&SQL.replace('$', "?"), rusqlite::params![sid, at_ms]).map(|_| ())).await,
+            AuditStore::Postgres(c) => c.execute(SQL, &[&sid, &at_ms]).await.map(|_| ()).map_err(pg_err("sessions")),
+        }
+    }
+
+    /// Sessions ended at or after `since_ms`, with when.
+    pub async fn ended_sessions(&self, since_ms: i64) -> Result<Vec<(String, i64)>, String> {
+        const SQL: &str = "SELECT sid, ended_ms FROM ended_sessions WHERE ended_ms >= $1";
+        match self {
+            AuditStore::Sqlite(c) => {
+                Self::sqlite_do(c, move |c| {
+                    let mut q = c.prepare(&SQL.replace('$', "?"))?;
+                    let rows = q.query_map(rusqlite::params![since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    rows.collect()
+                })
+                .await
+            }
+            AuditStore::Postgres(c) => Ok(c
+                .query(SQL, &[&since_ms])
+                .await
+                .map_err(pg_err("sessions"))?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect()),
         }
     }
 

@@ -338,7 +338,7 @@ pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
         Err(e) => return Err(format!("--dns-resolver: {e}")),
     };
     let inventory = crate::inventory::InventoryStore::new(audit.clone(), args.ip_cost);
-    Ok(AppState { upstream, api_key, dist, auth, audit, dns, inventory })
+    Ok(AppState { upstream, api_key, dist, auth, audit, dns, inventory, ended_synced: Default::default() })
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {

@@ -47,6 +47,7 @@ pub async fn same_origin_mutations(req: Request, next: Next) -> Response {
 /// Layer on the `/api` routes: no session, no handler.
 pub async fn signed_in(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    st.sync_ended().await;
     match st.auth.caller(req.headers(), peer) {
         Some(caller) => {
             req.extensions_mut().insert(caller);

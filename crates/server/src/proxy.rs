@@ -430,13 +430,24 @@ async fn login(
     }
 }
 
+/// `POST /auth/logout`: the session ends here at once, and on the other proxies sharing the
+/// database within `state::ENDED_EVERY`; the cookie is cleared too.
 async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if let Some(sid) = st.auth.session_id(&headers) {
+        let now = now_ms();
+        st.auth.end_sessions([(sid.clone(), now)]);
+        if let Err(e) = st.audit.end_session(&sid, now as i64).await {
+            // Ended on this proxy only: say so, the others keep taking the cookie until it expires.
+            tracing::error!("could not record a logout for the other proxies: {e}");
+        }
+    }
     with_cookie(Json(json!({"ok": true})).into_response(), Some(st.auth.logout_cookie(&headers)))
 }
 
 /// `GET /auth/me`: `{"signed_in": true, "name", "role", "demo"}`, or `{"signed_in": false, "demo"}`
 /// (`demo` lets the sign-in page name the demo accounts without a second request).
 async fn me(State(st): State<Arc<AppState>>, Peer(peer): Peer, headers: HeaderMap) -> Response {
+    st.sync_ended().await;
     match st.auth.caller(&headers, peer) {
         Some(c) => with_cookie(
             Json(json!({"signed_in": true, "name": c.user.name, "role": c.user.role.as_str(), "demo": st.auth.users.demo}))

@@ -90,3 +90,20 @@ CREATE TABLE IF NOT EXISTS inventory_servers (
     last_seen_ms BIGINT NOT NULL
 );
 ";
+
+/// Sessions ended by a logout: each proxy on the database stops taking their cookies.
+pub const SQLITE_SESSIONS: &str = "
+CREATE TABLE IF NOT EXISTS ended_sessions (
+    sid TEXT PRIMARY KEY,
+    ended_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ended_sessions_at ON ended_sessions (ended_ms);
+";
+
+pub const POSTGRES_SESSIONS: &str = "
+CREATE TABLE IF NOT EXISTS ended_sessions (
+    sid TEXT PRIMARY KEY,
+    ended_ms BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ended_sessions_at ON ended_sessions (ended_ms);
+";

@@ -53,10 +53,71 @@ struct Proxy {
 }
 
 async fn proxy_with(auth: Auth) -> Proxy {
+    proxy_on(auth, AuditStore::memory()).await
+}
+
+async fn proxy_on(auth: Auth, audit: AuditStore) -> Proxy {
     let rec = Recorder::default();
     let url = fake_hostwinds(rec.clone()).await;
-    let state = AppState::new(Upstream::http(&url, Duration::from_secs(5)).unwrap(), KEY.into(), None, auth, AuditStore::memory());
+    let state = AppState::new(Upstream::http(&url, Duration::from_secs(5)).unwrap(), KEY.into(), None, auth, audit);
     Proxy { base: format!("http://{}", spawn(app(state)).await), rec }
+}
+
+/// The session cookie a sign-in answer sets (`name=value`), to send by hand.
+fn session_cookie(r: &reqwest::Response) -> String {
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+/// `/auth/me` and `/api` with a cookie sent by hand: whether they take it.
+async fn taken(base: &str, cookie: &str) -> (bool, u16) {
+    let plain = reqwest::Client::new();
+    let me = who(plain.get(format!("{base}/auth/me")).header("cookie", cookie)).await;
+    let api = plain
+        .post(format!("{base}/api"))
+        .header("cookie", cookie)
+        .header("x-hostwinds-console", "1")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=get_instances")
+        .send()
+        .await
+        .unwrap();
+    (me["signed_in"] == true, api.status().as_u16())
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_even_for_a_cookie_saved_before_it() {
+    let p = proxy().await;
+    let c = client();
+    let cookie = session_cookie(&login(&c, &p.base, "admin", "admin").await);
+    assert_eq!(taken(&p.base, &cookie).await, (true, 200));
+    let r = c.post(format!("{}/auth/logout", p.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(taken(&p.base, &cookie).await, (false, 401), "the saved cookie no longer works");
+    // Signing in again starts a new session.
+    let again = session_cookie(&login(&client(), &p.base, "admin", "admin").await);
+    assert_eq!(taken(&p.base, &again).await, (true, 200));
+}
+
+#[tokio::test]
+async fn a_logout_on_one_proxy_ends_the_session_on_the_others_sharing_the_database() {
+    let dir = std::env::temp_dir().join(format!("hw-ended-{}-{}", std::process::id(), now_ms()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("proxy.sqlite");
+    let secret = b"a shared secret of at least thirty-two bytes".to_vec();
+    let make = || Auth::new(Users::demo().unwrap(), SessionKeys::new(secret.clone()).unwrap(), Duration::from_secs(600), false, None);
+    let a = proxy_on(make(), AuditStore::open_sqlite(&db).unwrap()).await;
+    let b = proxy_on(make(), AuditStore::open_sqlite(&db).unwrap()).await;
+    let c = client();
+    let cookie = session_cookie(&login(&c, &a.base, "admin", "admin").await);
+    assert_eq!(taken(&b.base, &cookie).await, (true, 200), "one session, both proxies");
+    c.post(format!("{}/auth/logout", a.base)).send().await.unwrap();
+    // The other proxy reads ended sessions at most every 2 s: wait for it, with a deadline.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while taken(&b.base, &cookie).await != (false, 401) {
+        assert!(std::time::Instant::now() < deadline, "the other proxy still takes the cookie");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 async fn proxy() -> Proxy {

@@ -9,7 +9,7 @@ pub use users::{hash_password, User, Users};
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use limiter::Limiter;
-use session::{clear_cookie, cookie_value, set_cookie, Claims, COOKIE};
+use session::{clear_cookie, cookie_value, new_sid, set_cookie, Claims, COOKIE};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -32,6 +32,8 @@ pub struct Auth {
     limiter: Limiter,
     clock: Clock,
     hashing: Hashing,
+    /// Session ids ended by a logout, here or on another proxy (`AppState::sync_ended`).
+    ended: std::sync::RwLock<std::collections::HashMap<String, u64>>,
 }
 
 /// Password checks run at most one per core at once (each holds ~19 MiB for argon2), and a
@@ -104,7 +106,7 @@ impl Auth {
         trusted: Option<TrustedHeader>,
     ) -> Auth {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default(), clock: Clock::default(), hashing: Hashing::new(cores) }
+        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default(), clock: Clock::default(), hashing: Hashing::new(cores), ended: Default::default() }
     }
 
     /// The same, checking at most `at_once` passwords at a time.
@@ -146,9 +148,24 @@ impl Auth {
                 .is_some_and(|p| p.eq_ignore_ascii_case("https"))
     }
 
-    fn cookie_for(&self, user: &str, headers: &HeaderMap) -> Option<HeaderValue> {
-        let value = self.keys.sign(&Claims { user: user.to_string(), seen_ms: self.clock.now_ms() });
+    fn cookie_for(&self, user: &str, sid: &str, headers: &HeaderMap) -> Option<HeaderValue> {
+        let value = self.keys.sign(&Claims { user: user.to_string(), sid: sid.to_string(), seen_ms: self.clock.now_ms() });
         HeaderValue::from_str(&set_cookie(&value, self.idle.as_secs().max(1), self.secure(headers))).ok()
+    }
+
+    /// The id of the session a request's cookie carries, when its signature holds.
+    pub fn session_id(&self, headers: &HeaderMap) -> Option<String> {
+        let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok())?;
+        Some(self.keys.verify(cookie_value(cookies, COOKIE)?)?.sid)
+    }
+
+    /// No request with these sessions' cookies is taken any more (id, and when it ended). Ids
+    /// ended longer ago than the idle limit are let go: their cookies have expired anyway.
+    pub fn end_sessions(&self, ended: impl IntoIterator<Item = (String, u64)>) {
+        let oldest = self.clock.now_ms().saturating_sub(self.idle.as_millis() as u64);
+        let mut map = self.ended.write().unwrap_or_else(|e| e.into_inner());
+        map.extend(ended);
+        map.retain(|_, at| *at >= oldest);
     }
 
     pub fn logout_cookie(&self, headers: &HeaderMap) -> HeaderValue {
@@ -166,13 +183,16 @@ impl Auth {
         }
         let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok())?;
         let claims = self.keys.verify(cookie_value(cookies, COOKIE)?)?;
+        if self.ended.read().unwrap_or_else(|e| e.into_inner()).contains_key(&claims.sid) {
+            return None;
+        }
         let now = self.clock.now_ms();
         if now.saturating_sub(claims.seen_ms) > self.idle.as_millis() as u64 {
             return None;
         }
         let user = self.users.get(&claims.user)?.clone();
         // Sliding expiry: refresh at most once a minute.
-        let refresh = (now.saturating_sub(claims.seen_ms) > 60_000).then(|| self.cookie_for(&user.name, headers)).flatten();
+        let refresh = (now.saturating_sub(claims.seen_ms) > 60_000).then(|| self.cookie_for(&user.name, &claims.sid, headers)).flatten();
         Some(Caller { user, refresh })
     }
 
@@ -197,7 +217,7 @@ impl Auth {
         match self.users.verify(name, password) {
             Some(u) => {
                 self.limiter.succeeded(&keys);
-                let cookie = self.cookie_for(&u.name, headers).ok_or(LoginError::Wrong)?;
+                let cookie = self.cookie_for(&u.name, &new_sid(), headers).ok_or(LoginError::Wrong)?;
                 Ok((u.clone(), cookie))
             }
             None => Err(LoginError::Wrong),

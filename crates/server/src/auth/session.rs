@@ -1,5 +1,6 @@
-//! Sessions as signed cookies: HMAC-SHA256 over the user and the time of last activity, with
-//! a secret shared by every proxy behind a load balancer. The role is read from the users
+//! Sessions as signed cookies: HMAC-SHA256 over the user, the session's id and the time of
+//! last activity, with a secret shared by every proxy behind a load balancer. Logging out ends
+//! the id in the database (every proxy on it stops taking the cookie). The role is read from the users
 //! file on every request, so removing a user or changing a role takes effect at once.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,8 +17,17 @@ pub struct SessionKeys {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claims {
     pub user: String,
+    /// Made at sign-in, kept while the session lives: what logout ends.
+    pub sid: String,
     /// Last activity, in ms since the epoch.
     pub seen_ms: u64,
+}
+
+/// A new session id: 16 random bytes, URL-safe.
+pub fn new_sid() -> String {
+    let mut b = [0u8; 16];
+    getrandom::getrandom(&mut b).expect("the OS random source works");
+    URL_SAFE_NO_PAD.encode(b)
 }
 
 impl SessionKeys {
@@ -41,7 +51,7 @@ impl SessionKeys {
     }
 
     pub fn sign(&self, c: &Claims) -> String {
-        let payload = format!("{}|{}", c.seen_ms, c.user);
+        let payload = format!("{}|{}|{}", c.seen_ms, c.sid, c.user);
         let tag = self.mac(payload.as_bytes()).finalize().into_bytes();
         format!("{}.{}", URL_SAFE_NO_PAD.encode(payload), URL_SAFE_NO_PAD.encode(tag))
     }
@@ -53,8 +63,9 @@ impl SessionKeys {
         let tag = URL_SAFE_NO_PAD.decode(t).ok()?;
         self.mac(&payload).verify_slice(&tag).ok()?;
         let text = String::from_utf8(payload).ok()?;
-        let (seen, user) = text.split_once('|')?;
-        Some(Claims { user: user.to_string(), seen_ms: seen.parse().ok()? })
+        let mut parts = text.splitn(3, '|');
+        let (seen, sid, user) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(Claims { user: user.to_string(), sid: sid.to_string(), seen_ms: seen.parse().ok()? })
     }
 }
 
@@ -81,7 +92,7 @@ mod tests {
     #[test]
     fn signed_cookies_verify_and_tampering_fails() {
         let k = SessionKeys::random();
-        let c = Claims { user: "alice".into(), seen_ms: 1234 };
+        let c = Claims { user: "al|ice".into(), sid: new_sid(), seen_ms: 1234 };
         let v = k.sign(&c);
         assert_eq!(k.verify(&v), Some(c));
         let other = SessionKeys::random();
@@ -90,6 +101,7 @@ mod tests {
         assert_eq!(k.verify(&forged), None);
         assert_eq!(k.verify("junk"), None);
         assert!(SessionKeys::new(vec![1; 8]).is_err());
+        assert_ne!(new_sid(), new_sid());
     }
 
     #[test]
