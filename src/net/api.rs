@@ -550,6 +550,13 @@ pub async fn set_inventory_status(endpoint: String, serviceid: ServiceId, ip: Ip
     own_answer::<MessageWire>(code, &text, "an answer").map(|m| m.message)
 }
 
+/// End every session of `username` (admins only): the proxy's message.
+pub async fn end_user_sessions(endpoint: String, username: String) -> Result<String, ApiError> {
+    let body = query(&[("username", &username)]);
+    let (code, text) = post(&sibling(&endpoint, "api/sessions/end"), "application/x-www-form-urlencoded", body).await?;
+    own_answer::<MessageWire>(code, &text, "an answer").map(|m| m.message)
+}
+
 /// A POST to the proxy's own routes, marked as the console's.
 async fn post(url: &str, content_type: &str, body: String) -> Result<(u16, String), ApiError> {
     let resp = Request::post(url)

@@ -4,12 +4,14 @@
 use crate::net::api;
 use crate::browser::set_title;
 use crate::components::field::NumberField;
+use crate::components::confirm::ConfirmDialog;
 use crate::components::message::{ErrorMessage, Notice};
+use crate::state::session::use_session;
 use crate::state::settings::{
     Theme, parse_endpoint, parse_poll_secs, parse_watch_limit, use_settings, DEFAULT_ENDPOINT, DEFAULT_POLL_SECS,
     DEFAULT_WATCH_LIMIT_SECS,
 };
-use hostwinds::{Action as HwAction, Instance};
+use hostwinds::{Action as HwAction, Instance, Role};
 use leptos::prelude::*;
 
 #[component]
@@ -99,6 +101,7 @@ pub fn SettingsPage() -> impl IntoView {
         </form>
         <Appearance/>
         <WatchTimings/>
+        <EndSessions/>
         <div class="results" aria-live="polite">
             {move || saved.get().map(|r| match r {
                 Ok(m) => view! { <Notice message=m/> }.into_any(),
@@ -168,5 +171,74 @@ fn WatchTimings() -> impl IntoView {
                 Err(m) => view! { <ErrorMessage message=m/> }.into_any(),
             })}
         </form>
+    }
+}
+
+/// An admin ends every session of a user (a lost device, someone who left), on every proxy
+/// sharing the database.
+#[component]
+fn EndSessions() -> impl IntoView {
+    let settings = use_settings();
+    let session = use_session();
+    let user = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let (confirming, set_confirming) = signal(None::<String>);
+    let (result, set_result) = signal(None::<Result<String, String>>);
+    let end = Action::new_local(move |name: &String| {
+        let (endpoint, name) = (settings.endpoint.get_untracked(), name.clone());
+        async move { api::end_user_sessions(endpoint, name).await }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = end.value().get() {
+            set_result.set(Some(r.map_err(|e| e.message)));
+        }
+    });
+    let not_admin = move || session.role() != Some(Role::Admin);
+    let ask = move || {
+        let name = user.get_untracked().trim().to_string();
+        if name.is_empty() {
+            set_error.set(Some("Enter the user name whose sessions to end.".into()));
+            return;
+        }
+        set_error.set(None);
+        set_result.set(None);
+        set_confirming.set(Some(name));
+    };
+    view! {
+        <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); ask(); }>
+            <h2>"Sessions"</h2>
+            <p class="help">"End every session of a user, on every proxy sharing the database: they are signed out at once and must sign in again."</p>
+            <div class="field">
+                <label for="end-user">"User name"</label>
+                <input id="end-user" type="text" autocomplete="off" spellcheck="false"
+                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-describedby="end-user-error"
+                    prop:value=move || user.get()
+                    on:input:target=move |ev| { user.set(ev.target().value()); set_error.set(None); set_result.set(None); }/>
+                <p id="end-user-error" class="field-error">{move || error.get()}</p>
+            </div>
+            <div class="actions">
+                <button type="submit" class="danger" disabled=move || not_admin() || end.pending().get()
+                    title=move || not_admin().then(|| "Only admins can end sessions.".to_string())>
+                    {move || if end.pending().get() { "Ending sessions\u{2026}" } else { "End all sessions" }}
+                </button>
+            </div>
+            {move || result.get().map(|r| match r {
+                Ok(m) => view! { <Notice message=m/> }.into_any(),
+                Err(m) => view! { <ErrorMessage message=m/> }.into_any(),
+            })}
+        </form>
+        {move || confirming.get().map(|name| view! {
+            <ConfirmDialog title=format!("End every session of {name}?") confirm_label="End all sessions" danger=true
+                on_confirm=Callback::new(move |_| {
+                    if let Some(n) = confirming.get_untracked() {
+                        end.dispatch(n);
+                    }
+                    set_confirming.set(None);
+                })
+                on_cancel=Callback::new(move |_| set_confirming.set(None))>
+                <p>{format!("{name} is signed out on every browser and must sign in again.")}</p>
+            </ConfirmDialog>
+        })}
     }
 }

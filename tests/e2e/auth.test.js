@@ -75,3 +75,38 @@ test('an admin performs an admin action, and signing out ends the session', asyn
   assert.deepEqual(await r.json(), { signed_in: false, demo: true });
   assert.equal((await tableRows(page, 'table.servers')).length, 0);
 });
+
+test('an admin ends every session of a user from Settings; support cannot', async () => {
+  const support = await newPage(rig.browser, rig.proxy.base, 'support');
+  await support.goto(`${rig.proxy.base}/settings`);
+  const supportsButton = support.getByRole('button', { name: 'End all sessions' });
+  await supportsButton.waitFor();
+  assert.equal(await supportsButton.isDisabled(), true, 'support cannot end sessions');
+  assert.equal(await supportsButton.getAttribute('title'), 'Only admins can end sessions.');
+
+  const admin = await newPage(rig.browser, rig.proxy.base, 'admin');
+  await admin.goto(`${rig.proxy.base}/settings`);
+  const field = admin.getByLabel('User name');
+  await field.waitFor();
+  // An empty name: the error next to the field, nothing asked.
+  await admin.getByRole('button', { name: 'End all sessions' }).click();
+  await admin.locator('#end-user-error').filter({ hasText: 'Enter the user name' }).waitFor();
+  assert.equal(await admin.getByRole('dialog').count(), 0);
+  // A name, confirmed in the dialog.
+  await field.fill('support');
+  await field.press('Enter');
+  const dialog = admin.getByRole('dialog');
+  await dialog.getByText('support is signed out on every browser').waitFor();
+  await dialog.getByRole('button', { name: 'End all sessions' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Every session of support is ended' }).waitFor();
+
+  // Support's next step finds the session gone: back to the sign-in page.
+  await support.goto(`${rig.proxy.base}/servers`);
+  await support.waitForURL(/\/signin\?next=%2Fservers$/);
+  // The admin's own session goes on.
+  await admin.goto(`${rig.proxy.base}/servers`);
+  await admin.locator('table.servers tbody tr').first().waitFor();
+  assert.deepEqual([...support.errors, ...admin.errors], []);
+  await support.close();
+  await admin.close();
+});

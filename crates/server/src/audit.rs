@@ -323,6 +323,55 @@ impl AuditStore {
         }
     }
 
+    /// Every session of `user` started at or before `before_ms` ends (`ended_users`).
+    pub async fn end_user_sessions(&self, user: &str, before_ms: i64) -> Result<(), String> {
+        let user = user.to_string();
+        match self {
+            AuditStore::Sqlite(c) => {
+                Self::sqlite_do(c, move |c| {
+                    c.execute(
+                        "INSERT INTO ended_users (username, before_ms) VALUES (?1, ?2)
+                         ON CONFLICT (username) DO UPDATE SET before_ms = MAX(before_ms, excluded.before_ms)",
+                        rusqlite::params![user, before_ms],
+                    )
+                    .map(|_| ())
+                })
+                .await
+            }
+            AuditStore::Postgres(c) => c
+                .execute(
+                    "INSERT INTO ended_users (username, before_ms) VALUES ($1, $2)
+                     ON CONFLICT (username) DO UPDATE SET before_ms = GREATEST(ended_users.before_ms, excluded.before_ms)",
+                    &[&user, &before_ms],
+                )
+                .await
+                .map(|_| ())
+                .map_err(pg_err("sessions")),
+        }
+    }
+
+    /// Users whose sessions were ended at or after `since_ms`, with the time.
+    pub async fn ended_users(&self, since_ms: i64) -> Result<Vec<(String, i64)>, String> {
+        const SQL: &str = "SELECT username, before_ms FROM ended_users WHERE before_ms >= $1";
+        match self {
+            AuditStore::Sqlite(c) => {
+                Self::sqlite_do(c, move |c| {
+                    let mut q = c.prepare(&SQL.replace('$', "?"))?;
+                    let rows = q.query_map(rusqlite::params![since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    rows.collect()
+                })
+                .await
+            }
+            AuditStore::Postgres(c) => Ok(c
+                .query(SQL, &[&since_ms])
+                .await
+                .map_err(pg_err("sessions"))?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect()),
+        }
+    }
+
     /// Sessions ended at or after `since_ms`, with when.
     pub async fn ended_sessions(&self, since_ms: i64) -> Result<Vec<(String, i64)>, String> {
         const SQL: &str = "SELECT sid, ended_ms FROM ended_sessions WHERE ended_ms >= $1";

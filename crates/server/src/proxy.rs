@@ -48,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/inventory", get(deliverability::inventory))
         .route("/api/inventory/export", get(deliverability::export))
         .route("/api/inventory/status", post(deliverability::set_status))
+        .route("/api/sessions/end", post(end_user_sessions))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), extract::signed_in));
     let api = Router::new()
         .route("/auth/login", post(login))
@@ -430,6 +431,66 @@ async fn login(
     }
 }
 
+/// `POST /api/sessions/end` (form: username): an admin ends every session of a user, on every
+/// proxy sharing the database (within `state::ENDED_EVERY`); audited as `end_sessions`.
+async fn end_user_sessions(State(st): State<Arc<AppState>>, SignedIn(c): SignedIn, form: Result<Form<Vec<(String, String)>>, FormRejection>) -> Response {
+    let Ok(Form(form)) = form else {
+        return json_error(StatusCode::BAD_REQUEST, "Send the form form-encoded (username).");
+    };
+    let name = form.iter().find(|(k, _)| k == "username").map(|(_, v)| v.trim()).unwrap_or("");
+    let rec = NewRecord {
+        at_ms: now_ms() as i64,
+        user: c.user.name.clone(),
+        role: c.user.role.as_str().into(),
+        action: "end_sessions".into(),
+        serviceid: None,
+        params: json!({"username": name}).to_string(),
+    };
+    let refused = if c.user.role != hostwinds::Role::Admin {
+        Some((StatusCode::FORBIDDEN, format!("Only admins can end sessions (you are signed in as {}).", c.user.role.as_str())))
+    } else if name.is_empty() {
+        Some((StatusCode::BAD_REQUEST, "Enter the user name whose sessions to end.".to_string()))
+    } else if st.auth.users.get(name).is_none() {
+        Some((StatusCode::NOT_FOUND, format!("There is no user named \u{201c}{name}\u{201d} in the users file.")))
+    } else {
+        None
+    };
+    if let Some((status, message)) = refused {
+        let fin = Finish { outcome: Outcome::Refused, message: message.clone(), status: status.as_u16(), latency_ms: None };
+        if let Err(e) = Box::pin(st.audit.record(&rec, &fin)).await {
+            tracing::error!("audit log write failed: {e}");
+        }
+        return with_cookie(json_error(status, &message), c.refresh);
+    }
+    // As a Hostwinds mutation: the row first, or nothing is done.
+    let id = match st.audit.begin(&rec).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!("audit log write failed, sessions not ended: {e}");
+            return json_error(StatusCode::SERVICE_UNAVAILABLE, "The audit log cannot be written, so no session was ended.");
+        }
+    };
+    let now = now_ms();
+    st.auth.end_user_sessions([(name.to_string(), now)]);
+    let (outcome, status, message) = match st.audit.end_user_sessions(name, now as i64).await {
+        Ok(()) => (Outcome::Ok, StatusCode::OK, format!("Every session of {name} is ended; they must sign in again.")),
+        Err(e) => {
+            tracing::error!("could not record ending sessions for the other proxies: {e}");
+            let msg = format!("The sessions of {name} are ended on this proxy, but the database could not be written: other proxies may still take them.");
+            (Outcome::Error, StatusCode::SERVICE_UNAVAILABLE, msg)
+        }
+    };
+    let fin = Finish { outcome, message: message.clone(), status: status.as_u16(), latency_ms: None };
+    if let Err(e) = st.audit.finish(id, &fin).await {
+        tracing::error!("audit log could not record the outcome of row {id}: {e}");
+    }
+    let resp = match outcome {
+        Outcome::Ok => Json(json!({"ok": true, "message": message})).into_response(),
+        _ => json_error(status, &message),
+    };
+    with_cookie(resp, c.refresh)
+}
+
 /// `POST /auth/logout`: the session ends here at once, and on the other proxies sharing the
 /// database within `state::ENDED_EVERY`; the cookie is cleared too.
 async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
@@ -475,6 +536,11 @@ async fn audit_log(State(st): State<Arc<AppState>>, SignedIn(caller): SignedIn, 
             "action" => match ActionName::from_wire(&v) {
                 Some(a) => {
                     q.action = Some(a.wire().into());
+                    Ok(())
+                }
+                // The proxy's own audited changes.
+                None if ["inventory_status", "end_sessions"].contains(&v.as_str()) => {
+                    q.action = Some(v);
                     Ok(())
                 }
                 None => Err(format!("unknown action {v:?}")),

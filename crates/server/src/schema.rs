@@ -98,6 +98,10 @@ CREATE TABLE IF NOT EXISTS ended_sessions (
     ended_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ended_sessions_at ON ended_sessions (ended_ms);
+CREATE TABLE IF NOT EXISTS ended_users (
+    username TEXT PRIMARY KEY,
+    before_ms INTEGER NOT NULL
+);
 ";
 
 pub const POSTGRES_SESSIONS: &str = "
@@ -106,4 +110,8 @@ CREATE TABLE IF NOT EXISTS ended_sessions (
     ended_ms BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ended_sessions_at ON ended_sessions (ended_ms);
+CREATE TABLE IF NOT EXISTS ended_users (
+    username TEXT PRIMARY KEY,
+    before_ms BIGINT NOT NULL
+);
 ";

@@ -51,12 +51,15 @@ impl AppState {
         let started = crate::auth::now_ms() as i64;
         // The first read: sessions ended within the idle limit (older cookies expired anyway).
         let since = last.map_or(started - self.auth.idle().as_millis() as i64, |(_, from)| from);
-        match self.audit.ended_sessions(since).await {
-            Ok(rows) => {
-                self.auth.end_sessions(rows.into_iter().map(|(sid, at)| (sid, at.max(0) as u64)));
+        // A user's "end all" is read from the start: it must outlive the idle limit.
+        let users_since = last.map_or(0, |(_, from)| from);
+        match (self.audit.ended_sessions(since).await, self.audit.ended_users(users_since).await) {
+            (Ok(sessions), Ok(users)) => {
+                self.auth.end_sessions(sessions.into_iter().map(|(sid, at)| (sid, at.max(0) as u64)));
+                self.auth.end_user_sessions(users.into_iter().map(|(user, at)| (user, at.max(0) as u64)));
                 *last = Some((std::time::Instant::now(), started - 5_000));
             }
-            Err(e) => tracing::error!("could not read the ended sessions: {e}"),
+            (Err(e), _) | (_, Err(e)) => tracing::error!("could not read the ended sessions: {e}"),
         }
     }
 }

@@ -99,6 +99,35 @@ async fn logout_ends_the_session_even_for_a_cookie_saved_before_it() {
 }
 
 #[tokio::test]
+async fn an_admin_ends_every_session_of_a_user_and_only_an_admin_may() {
+    let p = proxy().await;
+    let first = session_cookie(&login(&client(), &p.base, "support", "support").await);
+    let second = session_cookie(&login(&client(), &p.base, "support", "support").await);
+    let admin = signed_in(&p.base, "admin").await;
+    let support = signed_in(&p.base, "support").await;
+    let end = |c: &reqwest::Client, user: &str| {
+        c.post(format!("{}/api/sessions/end", p.base)).header("content-type", "application/x-www-form-urlencoded").body(format!("username={user}")).send()
+    };
+    let r = end(&support, "admin").await.unwrap();
+    assert_eq!(r.status(), 403, "support may not");
+    assert_eq!(end(&admin, "nobody").await.unwrap().status(), 404);
+    let r = end(&admin, "support").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Every session of support is ended"));
+    for cookie in [&first, &second] {
+        assert_eq!(taken(&p.base, cookie).await, (false, 401), "both of support's sessions");
+    }
+    assert_eq!(support.get(format!("{}/auth/me", p.base)).send().await.unwrap().json::<serde_json::Value>().await.unwrap()["signed_in"], false);
+    // The admin's own session goes on, and support can sign in again.
+    assert_eq!(admin.get(format!("{}/auth/me", p.base)).send().await.unwrap().json::<serde_json::Value>().await.unwrap()["signed_in"], true);
+    let again = session_cookie(&login(&client(), &p.base, "support", "support").await);
+    assert_eq!(taken(&p.base, &again).await, (true, 200));
+    let log = audit(&admin, &p.base, "action=end_sessions").await;
+    let outcomes: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["ok", "refused", "refused"], "newest first");
+}
+
+#[tokio::test]
 async fn a_logout_on_one_proxy_ends_the_session_on_the_others_sharing_the_database() {
     let dir = std::env::temp_dir().join(format!("hw-ended-{}-{}", std::process::id(), now_ms()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -34,6 +34,8 @@ pub struct Auth {
     hashing: Hashing,
     /// Session ids ended by a logout, here or on another proxy (`AppState::sync_ended`).
     ended: std::sync::RwLock<std::collections::HashMap<String, u64>>,
+    /// Per user: sessions started at or before this time are ended (an admin's "end all").
+    ended_users: std::sync::RwLock<std::collections::HashMap<String, u64>>,
 }
 
 /// Password checks run at most one per core at once (each holds ~19 MiB for argon2), and a
@@ -106,7 +108,7 @@ impl Auth {
         trusted: Option<TrustedHeader>,
     ) -> Auth {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default(), clock: Clock::default(), hashing: Hashing::new(cores), ended: Default::default() }
+        Auth { users, keys, idle, secure_cookies, trusted, limiter: Limiter::default(), clock: Clock::default(), hashing: Hashing::new(cores), ended: Default::default(), ended_users: Default::default() }
     }
 
     /// The same, checking at most `at_once` passwords at a time.
@@ -148,8 +150,9 @@ impl Auth {
                 .is_some_and(|p| p.eq_ignore_ascii_case("https"))
     }
 
-    fn cookie_for(&self, user: &str, sid: &str, headers: &HeaderMap) -> Option<HeaderValue> {
-        let value = self.keys.sign(&Claims { user: user.to_string(), sid: sid.to_string(), seen_ms: self.clock.now_ms() });
+    fn cookie_for(&self, user: &str, sid: &str, started_ms: u64, headers: &HeaderMap) -> Option<HeaderValue> {
+        let claims = Claims { user: user.to_string(), sid: sid.to_string(), started_ms, seen_ms: self.clock.now_ms() };
+        let value = self.keys.sign(&claims);
         HeaderValue::from_str(&set_cookie(&value, self.idle.as_secs().max(1), self.secure(headers))).ok()
     }
 
@@ -166,6 +169,15 @@ impl Auth {
         let mut map = self.ended.write().unwrap_or_else(|e| e.into_inner());
         map.extend(ended);
         map.retain(|_, at| *at >= oldest);
+    }
+
+    /// Every session of these users started at or before the time given ends.
+    pub fn end_user_sessions(&self, ended: impl IntoIterator<Item = (String, u64)>) {
+        let mut map = self.ended_users.write().unwrap_or_else(|e| e.into_inner());
+        for (user, before) in ended {
+            let e = map.entry(user).or_insert(before);
+            *e = (*e).max(before);
+        }
     }
 
     pub fn logout_cookie(&self, headers: &HeaderMap) -> HeaderValue {
@@ -186,13 +198,17 @@ impl Auth {
         if self.ended.read().unwrap_or_else(|e| e.into_inner()).contains_key(&claims.sid) {
             return None;
         }
+        let ended_before = self.ended_users.read().unwrap_or_else(|e| e.into_inner()).get(&claims.user).copied();
+        if ended_before.is_some_and(|before| claims.started_ms <= before) {
+            return None;
+        }
         let now = self.clock.now_ms();
         if now.saturating_sub(claims.seen_ms) > self.idle.as_millis() as u64 {
             return None;
         }
         let user = self.users.get(&claims.user)?.clone();
         // Sliding expiry: refresh at most once a minute.
-        let refresh = (now.saturating_sub(claims.seen_ms) > 60_000).then(|| self.cookie_for(&user.name, &claims.sid, headers)).flatten();
+        let refresh = (now.saturating_sub(claims.seen_ms) > 60_000).then(|| self.cookie_for(&user.name, &claims.sid, claims.started_ms, headers)).flatten();
         Some(Caller { user, refresh })
     }
 
@@ -217,7 +233,7 @@ impl Auth {
         match self.users.verify(name, password) {
             Some(u) => {
                 self.limiter.succeeded(&keys);
-                let cookie = self.cookie_for(&u.name, &new_sid(), headers).ok_or(LoginError::Wrong)?;
+                let cookie = self.cookie_for(&u.name, &new_sid(), now, headers).ok_or(LoginError::Wrong)?;
                 Ok((u.clone(), cookie))
             }
             None => Err(LoginError::Wrong),

@@ -19,6 +19,8 @@ pub struct Claims {
     pub user: String,
     /// Made at sign-in, kept while the session lives: what logout ends.
     pub sid: String,
+    /// The sign-in, in ms since the epoch: an admin ends a user's sessions started before a time.
+    pub started_ms: u64,
     /// Last activity, in ms since the epoch.
     pub seen_ms: u64,
 }
@@ -51,7 +53,7 @@ impl SessionKeys {
     }
 
     pub fn sign(&self, c: &Claims) -> String {
-        let payload = format!("{}|{}|{}", c.seen_ms, c.sid, c.user);
+        let payload = format!("{}|{}|{}|{}", c.seen_ms, c.started_ms, c.sid, c.user);
         let tag = self.mac(payload.as_bytes()).finalize().into_bytes();
         format!("{}.{}", URL_SAFE_NO_PAD.encode(payload), URL_SAFE_NO_PAD.encode(tag))
     }
@@ -63,9 +65,9 @@ impl SessionKeys {
         let tag = URL_SAFE_NO_PAD.decode(t).ok()?;
         self.mac(&payload).verify_slice(&tag).ok()?;
         let text = String::from_utf8(payload).ok()?;
-        let mut parts = text.splitn(3, '|');
-        let (seen, sid, user) = (parts.next()?, parts.next()?, parts.next()?);
-        Some(Claims { user: user.to_string(), sid: sid.to_string(), seen_ms: seen.parse().ok()? })
+        let mut parts = text.splitn(4, '|');
+        let (seen, started, sid, user) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        Some(Claims { user: user.to_string(), sid: sid.to_string(), started_ms: started.parse().ok()?, seen_ms: seen.parse().ok()? })
     }
 }
 
@@ -92,7 +94,7 @@ mod tests {
     #[test]
     fn signed_cookies_verify_and_tampering_fails() {
         let k = SessionKeys::random();
-        let c = Claims { user: "al|ice".into(), sid: new_sid(), seen_ms: 1234 };
+        let c = Claims { user: "al|ice".into(), sid: new_sid(), started_ms: 1000, seen_ms: 1234 };
         let v = k.sign(&c);
         assert_eq!(k.verify(&v), Some(c));
         let other = SessionKeys::random();
