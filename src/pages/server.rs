@@ -244,3 +244,18 @@ fn ServerHeader(instance: Instance) -> impl IntoView {
         </dl>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::serviceid_in;
+
+    #[test]
+    fn the_service_id_segment_of_a_servers_path() {
+        assert_eq!(serviceid_in("/servers/20001"), Some("20001"));
+        assert_eq!(serviceid_in("/servers/20001/firewall"), Some("20001"));
+        assert_eq!(serviceid_in("/servers/abc/smtp"), Some("abc"), "parsed, and refused, by ServiceId");
+        for p in ["/servers", "/servers/", "/servers//x", "/smtp", "/"] {
+            assert_eq!(serviceid_in(p), None, "{p}");
+        }
+    }
+}
