@@ -114,6 +114,10 @@ pub struct ServeArgs {
     /// An address allowed to set --trusted-user-header (repeat for several).
     #[arg(long)]
     pub trusted_peer: Vec<IpAddr>,
+    /// A console served from another origin that may call this proxy, such as
+    /// https://console.example.com (repeat for several; exact origins, never `*`).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
     /// The audit log: a SQLite file path, or a postgres://user@host/db URL when several proxies share it.
     #[arg(long, default_value = "data/audit.sqlite", env = "HOSTWINDS_DATABASE")]
     pub database: String,
@@ -273,6 +277,19 @@ async fn audit_store(database: &str) -> Result<AuditStore, String> {
     }
 }
 
+/// An `--allow-origin` value in the form a browser sends in `Origin`: scheme, host and port
+/// only, lowercase.
+pub fn parse_origin(s: &str) -> Result<String, String> {
+    let bad = || format!("--allow-origin {s:?}: give an origin such as https://console.example.com (scheme, host and port; no path, never *)");
+    let o = s.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = o.split_once("://").ok_or_else(bad)?;
+    let host_ok = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)) && !rest.starts_with(':');
+    if !matches!(scheme, "http" | "https") || !host_ok {
+        return Err(bad());
+    }
+    Ok(o)
+}
+
 /// Build the proxy's state from `serve` flags.
 pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
     let timeout = Duration::from_secs(args.upstream_timeout_secs.clamp(1, 600));
@@ -338,7 +355,8 @@ pub async fn serve_state(args: &ServeArgs) -> Result<AppState, String> {
         Err(e) => return Err(format!("--dns-resolver: {e}")),
     };
     let inventory = crate::inventory::InventoryStore::new(audit.clone(), args.ip_cost);
-    Ok(AppState { upstream, api_key, dist, auth, audit, dns, inventory, ended_synced: Default::default() })
+    let allowed_origins = args.allow_origin.iter().map(|o| parse_origin(o)).collect::<Result<Vec<_>, _>>()?;
+    Ok(AppState { upstream, api_key, dist, auth, audit, dns, inventory, ended_synced: Default::default(), allowed_origins })
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {

@@ -36,8 +36,14 @@ pub async fn declared_size(req: Request, next: Next) -> Response {
 
 /// Layer on every route: a request that may change something (any method but GET, HEAD,
 /// OPTIONS, TRACE) needs an `Origin` naming this host or the console's header.
-pub async fn same_origin_mutations(req: Request, next: Next) -> Response {
-    if !req.method().is_safe() && !same_origin(req.headers()) {
+/// An origin listed with `--allow-origin` passes too.
+pub async fn same_origin_mutations(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let listed = req
+        .headers()
+        .get(axum::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|o| st.allowed_origins.iter().any(|a| a.eq_ignore_ascii_case(o)));
+    if !req.method().is_safe() && !same_origin(req.headers()) && !listed {
         tracing::warn!("refused a cross-site {} {}", req.method(), req.uri().path());
         return refuse(req.uri().path(), StatusCode::FORBIDDEN, CROSS_SITE);
     }

@@ -13,7 +13,7 @@ use crate::upstream::{Upstream, UpstreamError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FormRejection};
 use axum::extract::{DefaultBodyLimit, Form, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -25,6 +25,19 @@ use tower_http::compression::CompressionLayer;
 
 /// Request bodies above this are refused with 413: the largest real form is a few hundred bytes.
 pub(crate) const BODY_LIMIT: usize = 16 * 1024;
+
+/// CORS for the consoles listed with `--allow-origin`, with their cookies; none for any other
+/// origin (no header at all: the browser then keeps the answer from the page).
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static(crate::auth::CONSOLE_HEADER)])
+        .expose_headers([HeaderName::from_static("x-upstream-status"), HeaderName::from_static("x-outcome")])
+}
 
 /// The largest body a route takes (its `DefaultBodyLimit` below).
 pub(crate) fn body_limit(path: &str) -> usize {
@@ -60,7 +73,7 @@ pub fn app(state: AppState) -> Router {
         .route("/__sim/ips", post(sim_add_ip))
         .merge(signed_in)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state);
+        .with_state(state.clone());
     let router = match dist {
         Some(d) => api.fallback_service(statics::service(&d)),
         None => api,
@@ -68,7 +81,8 @@ pub fn app(state: AppState) -> Router {
     // Outermost: a cross-site mutation is refused before anything else looks at it.
     router
         .layer(axum::middleware::from_fn(extract::declared_size))
-        .layer(axum::middleware::from_fn(extract::same_origin_mutations))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), extract::same_origin_mutations))
+        .layer(cors(&state.allowed_origins))
         .layer(CompressionLayer::new())
 }
 

@@ -20,6 +20,9 @@ pub struct AppState {
     pub inventory: crate::inventory::InventoryStore,
     /// When the sessions other proxies ended were last read (`sync_ended`).
     pub ended_synced: EndedSync,
+    /// Consoles on other origins that may call this proxy (`--allow-origin`), as browsers
+    /// send them in `Origin`.
+    pub allowed_origins: Vec<String>,
 }
 
 /// Reading the sessions ended on other proxies at most every `ENDED_EVERY`, one read at a time.
@@ -36,7 +39,7 @@ impl AppState {
     /// A proxy without DNS checks (they answer 503), its inventory at the default cost.
     pub fn new(upstream: Upstream, api_key: String, dist: Option<PathBuf>, auth: Auth, audit: AuditStore) -> AppState {
         let inventory = crate::inventory::InventoryStore::new(audit.clone(), 4.99);
-        AppState { upstream, api_key, dist, auth, audit, dns: None, inventory, ended_synced: EndedSync::default() }
+        AppState { upstream, api_key, dist, auth, audit, dns: None, inventory, ended_synced: EndedSync::default(), allowed_origins: Vec::new() }
     }
 
     /// Take in the sessions ended since the last read (on any proxy sharing the database),
