@@ -1,6 +1,8 @@
 //! The one place that talks to the network: every call is a form POST to the proxy endpoint.
 
 use gloo_net::http::Request;
+// Cookies go with every call, also to an endpoint on another origin (`--allow-origin`).
+use web_sys::RequestCredentials;
 use hostwinds::dns::{BlocklistReport, DnsCheck, Lookup};
 use hostwinds::{
     decode, Action, ActionName, ExportTable, FirewallProfile, Instance, Inventory, Ip, IpEntry, IpStatus, LocationId, Outcome,
@@ -124,6 +126,7 @@ async fn take_early(key: &str) -> Option<Raw> {
 
 async fn send_form(endpoint: &str, form: String) -> Result<Raw, ApiError> {
     let request = Request::post(endpoint)
+        .credentials(RequestCredentials::Include)
         .header("content-type", "application/x-www-form-urlencoded")
         // Marks the call as the console's own; a plain cross-site form cannot set it.
         .header(CONSOLE_HEADER, "1")
@@ -131,7 +134,7 @@ async fn send_form(endpoint: &str, form: String) -> Result<Raw, ApiError> {
         .map_err(|e| ApiError { message: format!("The request could not be built: {e}") })?;
     let resp = request.send().await.map_err(|e| ApiError {
         message: format!(
-            "Could not reach the proxy at {endpoint} ({e}). Check the connection, and the endpoint in Settings."
+            "Could not reach the proxy at {endpoint} ({e}). Check the connection, and the endpoint in Settings.{}", cross_origin_hint(endpoint)
         ),
     })?;
     let status = resp.status();
@@ -286,9 +289,10 @@ async fn get(url: &str) -> Result<(u16, String), ApiError> {
 
 async fn send_get(url: &str) -> Result<Raw, ApiError> {
     let resp = Request::get(url)
+        .credentials(RequestCredentials::Include)
         .send()
         .await
-        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
+        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).{}", cross_origin_hint(url)) })?;
     let status = resp.status();
     Ok(Raw { status, upstream_status: None, unknown: false, body: resp.text().await.unwrap_or_default() })
 }
@@ -309,13 +313,14 @@ pub async fn login(endpoint: &str, username: &str, password: &str) -> Result<Me,
         .append_pair("password", password)
         .finish();
     let resp = Request::post(&url)
+        .credentials(RequestCredentials::Include)
         .header("content-type", "application/x-www-form-urlencoded")
         .header(CONSOLE_HEADER, "1")
         .body(body)
         .map_err(|e| e.to_string())?
         .send()
         .await
-        .map_err(|e| format!("Could not reach the proxy at {url} ({e})."))?;
+        .map_err(|e| format!("Could not reach the proxy at {url} ({e}).{}", cross_origin_hint(&url)))?;
     let status = resp.status();
     let text = resp.text().await.unwrap_or_default();
     if status == 200 {
@@ -332,10 +337,11 @@ pub async fn login(endpoint: &str, username: &str, password: &str) -> Result<Me,
 pub async fn logout(endpoint: &str) -> Result<(), String> {
     let url = sibling(endpoint, "auth/logout");
     let resp = Request::post(&url)
+        .credentials(RequestCredentials::Include)
         .header(CONSOLE_HEADER, "1")
         .send()
         .await
-        .map_err(|e| format!("Could not reach the proxy at {url} ({e})."))?;
+        .map_err(|e| format!("Could not reach the proxy at {url} ({e}).{}", cross_origin_hint(&url)))?;
     if resp.status() == 200 {
         Ok(())
     } else {
@@ -557,16 +563,34 @@ pub async fn end_user_sessions(endpoint: String, username: String) -> Result<Str
     own_answer::<MessageWire>(code, &text, "an answer").map(|m| m.message)
 }
 
+/// For a call that never reached an answer: when the endpoint is on another origin, the likely
+/// cause besides the network (the browser hides which it was).
+fn cross_origin_hint(url: &str) -> String {
+    let page = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    match url.split_once("://") {
+        Some((scheme, rest)) if !page.is_empty() => {
+            let origin = format!("{scheme}://{}", rest.split('/').next().unwrap_or_default());
+            if origin.eq_ignore_ascii_case(&page) {
+                String::new()
+            } else {
+                format!(" The proxy is on another origin than this console: if it is running, start it with --allow-origin {page}.")
+            }
+        }
+        _ => String::new(),
+    }
+}
+
 /// A POST to the proxy's own routes, marked as the console's.
 async fn post(url: &str, content_type: &str, body: String) -> Result<(u16, String), ApiError> {
     let resp = Request::post(url)
+        .credentials(RequestCredentials::Include)
         .header("content-type", content_type)
         .header(CONSOLE_HEADER, "1")
         .body(body)
         .map_err(|e| ApiError { message: format!("The request could not be built: {e}") })?
         .send()
         .await
-        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).") })?;
+        .map_err(|e| ApiError { message: format!("Could not reach the proxy at {url} ({e}).{}", cross_origin_hint(url)) })?;
     Ok((resp.status(), resp.text().await.unwrap_or_default()))
 }
 
