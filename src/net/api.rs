@@ -567,17 +567,11 @@ pub async fn end_user_sessions(endpoint: String, username: String) -> Result<Str
 /// cause besides the network (the browser hides which it was).
 fn cross_origin_hint(url: &str) -> String {
     let page = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    match url.split_once("://") {
-        Some((scheme, rest)) if !page.is_empty() => {
-            let origin = format!("{scheme}://{}", rest.split('/').next().unwrap_or_default());
-            if origin.eq_ignore_ascii_case(&page) {
-                String::new()
-            } else {
-                format!(" The proxy is on another origin than this console: if it is running, start it with --allow-origin {page}.")
-            }
-        }
-        _ => String::new(),
+    // A relative endpoint, or one under this page's origin: same origin.
+    if page.is_empty() || !url.contains("://") || url.starts_with(&(page.clone() + "/")) {
+        return String::new();
     }
+    format!(" The proxy is on another origin than this console: if it is running, start it with --allow-origin {page}.")
 }
 
 /// A POST to the proxy's own routes, marked as the console's.
