@@ -114,7 +114,8 @@ fn Shell() -> impl IntoView {
     // The first screen's module, then <Routes> (screens::first_screen_module says why). A screen
     // in the first module renders a task after the shell (as main.rs puts the first render a
     // task after the wasm's start): on a page opened on a screen the two were one long task.
-    let first_module_in = RwSignal::new(false);
+    // Set once, after who is signed in is known, and never unset.
+    let routes_ready = RwSignal::new(false);
     Effect::new(move |started: Option<bool>| {
         if started == Some(true) || !who_known.get() {
             return started.unwrap_or(false);
@@ -126,11 +127,10 @@ fn Shell() -> impl IntoView {
             } else {
                 crate::browser::tasks::yield_to_browser().await;
             }
-            first_module_in.set(true);
+            routes_ready.set(true);
         });
         true
     });
-    let routes_ready = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || (who_known.get() && first_module_in.get()));
 
     view! {
         <a class="skip" href="#main">"Skip to content"</a>

@@ -44,6 +44,11 @@ impl Outcome {
     }
 }
 
+/// A statement written with Postgres' `$n` placeholders, for SQLite (`?n`).
+pub(crate) fn sqlite_sql(s: &str) -> String {
+    s.replace('$', "?")
+}
+
 /// The message of a row whose call was sent when its proxy stopped.
 pub const ABANDONED: &str =
     "The proxy stopped before Hostwinds answered: this may or may not have been applied. Check the server before trying again.";
@@ -307,7 +312,7 @@ impl AuditStore {
         const SQL: &str = "UPDATE audit SET outcome = 'unknown', message = $1 WHERE outcome = 'pending' AND at_ms < $2";
         match self {
             AuditStore::Sqlite(c) => {
-                Self::sqlite_do(c, move |c| c.execute(&SQL.replace('$', "?"), rusqlite::params![ABANDONED, before_ms]).map(|n| n as u64)).await
+                Self::sqlite_do(c, move |c| c.execute(&sqlite_sql(SQL), rusqlite::params![ABANDONED, before_ms]).map(|n| n as u64)).await
             }
             AuditStore::Postgres(c) => c.execute(SQL, &[&ABANDONED, &before_ms]).await.map_err(pg_err("audit log")),
         }
@@ -318,7 +323,7 @@ impl AuditStore {
         const SQL: &str = "INSERT INTO ended_sessions (sid, ended_ms) VALUES ($1, $2) ON CONFLICT (sid) DO NOTHING";
         let sid = sid.to_string();
         match self {
-            AuditStore::Sqlite(c) => Self::sqlite_do(c, move |c| c.execute(&SQL.replace('$', "?"), rusqlite::params![sid, at_ms]).map(|_| ())).await,
+            AuditStore::Sqlite(c) => Self::sqlite_do(c, move |c| c.execute(&sqlite_sql(SQL), rusqlite::params![sid, at_ms]).map(|_| ())).await,
             AuditStore::Postgres(c) => c.execute(SQL, &[&sid, &at_ms]).await.map(|_| ()).map_err(pg_err("sessions")),
         }
     }
@@ -352,45 +357,28 @@ impl AuditStore {
 
     /// Users whose sessions were ended at or after `since_ms`, with the time.
     pub async fn ended_users(&self, since_ms: i64) -> Result<Vec<(String, i64)>, String> {
-        const SQL: &str = "SELECT username, before_ms FROM ended_users WHERE before_ms >= $1";
-        match self {
-            AuditStore::Sqlite(c) => {
-                Self::sqlite_do(c, move |c| {
-                    let mut q = c.prepare(&SQL.replace('$', "?"))?;
-                    let rows = q.query_map(rusqlite::params![since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                    rows.collect()
-                })
-                .await
-            }
-            AuditStore::Postgres(c) => Ok(c
-                .query(SQL, &[&since_ms])
-                .await
-                .map_err(pg_err("sessions"))?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect()),
-        }
+        self.names_since("SELECT username, before_ms FROM ended_users WHERE before_ms >= $1", since_ms).await
     }
 
     /// Sessions ended at or after `since_ms`, with when.
     pub async fn ended_sessions(&self, since_ms: i64) -> Result<Vec<(String, i64)>, String> {
-        const SQL: &str = "SELECT sid, ended_ms FROM ended_sessions WHERE ended_ms >= $1";
+        self.names_since("SELECT sid, ended_ms FROM ended_sessions WHERE ended_ms >= $1", since_ms).await
+    }
+
+    /// The (text, time) rows of `sql`, whose one parameter is `since_ms`.
+    async fn names_since(&self, sql: &'static str, since_ms: i64) -> Result<Vec<(String, i64)>, String> {
         match self {
             AuditStore::Sqlite(c) => {
                 Self::sqlite_do(c, move |c| {
-                    let mut q = c.prepare(&SQL.replace('$', "?"))?;
+                    let mut q = c.prepare(&sqlite_sql(sql))?;
                     let rows = q.query_map(rusqlite::params![since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
                     rows.collect()
                 })
                 .await
             }
-            AuditStore::Postgres(c) => Ok(c
-                .query(SQL, &[&since_ms])
-                .await
-                .map_err(pg_err("sessions"))?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect()),
+            AuditStore::Postgres(c) => {
+                Ok(c.query(sql, &[&since_ms]).await.map_err(pg_err("sessions"))?.iter().map(|r| (r.get(0), r.get(1))).collect())
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! get_instances, get_instance and get_instance_ips feed it (after the answer is sent, never
 //! in its way); set_rdns and delete_ip successes and the workflows' status changes update it.
 
-use crate::audit::{pg_err, AuditStore};
+use crate::audit::{pg_err, sqlite_sql, AuditStore};
 use hostwinds::{Inventory, InventoryIp, InventoryServer, IpStatus};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,10 +31,6 @@ const UPSERT_SERVER: &str = "INSERT INTO inventory_servers (serviceid, hostname,
          main_ip = COALESCE(excluded.main_ip, inventory_servers.main_ip),
          private_ip = COALESCE(excluded.private_ip, inventory_servers.private_ip),
          last_seen_ms = excluded.last_seen_ms";
-
-fn sqlite_sql(s: &str) -> String {
-    s.replace('$', "?")
-}
 
 /// One server's IPs as an answer listed them.
 pub struct SeenIps {

@@ -24,7 +24,11 @@ struct Rig {
 }
 
 async fn rig(timeout: Duration) -> Rig {
-    let sim = Arc::new(Simulator::new(SimConfig::new(KEY)));
+    rig_with(SimConfig::new(KEY), timeout).await
+}
+
+async fn rig_with(config: SimConfig, timeout: Duration) -> Rig {
+    let sim = Arc::new(Simulator::new(config));
     let state = AppState::new(Upstream::sim(sim.clone(), timeout), KEY.into(), None, Auth::demo().unwrap(), AuditStore::memory());
     let base = format!("http://{}", spawn(app(state)).await);
     let client = signed_in(&base, "admin").await;
@@ -166,10 +170,7 @@ async fn a_client_that_goes_away_leaves_no_upstream_call_running() {
 async fn a_mutation_whose_client_goes_away_is_followed_to_its_answer_and_audited() {
     let mut config = SimConfig::new(KEY);
     config.slow = Duration::from_millis(1200);
-    let sim = Arc::new(Simulator::new(config));
-    let state = AppState::new(Upstream::sim(sim.clone(), Duration::from_secs(10)), KEY.into(), None, Auth::demo().unwrap(), AuditStore::memory());
-    let base = format!("http://{}", spawn(app(state)).await);
-    let c = signed_in(&base, "admin").await;
+    let Rig { base, sim, client: c } = rig_with(config, Duration::from_secs(10)).await;
     sim.faults().next_requests(Preset::Slow, 1);
     let r = c
         .post(format!("{base}/api"))
